@@ -1,0 +1,46 @@
+# Front door. `make test` and `make demo` each do the whole set-up on a fresh
+# Debian 12 machine (as root): install missing packages, build, run.
+JOBS ?= 2
+FUZZ_SECONDS ?= 60
+GENERATOR := -G Ninja
+CMAKE_COMMON := $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+.PHONY: deps build demo test test-unit test-asan test-tsan test-fuzz bench fuzz clean
+
+deps:
+	@bash scripts/deps.sh
+
+build: deps
+	cmake -S . -B build $(CMAKE_COMMON) >/dev/null
+	cmake --build build -j$(JOBS)
+
+demo: build
+	./build/examples/broker-demo
+
+# Every suite; the last line is the combined `N passed, N failed` summary.
+test: deps
+	@bash scripts/run-tests.sh
+
+test-unit: build
+	cd build && ctest --output-on-failure -j$(JOBS)
+
+test-asan: deps
+	@bash scripts/run-tests.sh asan
+
+test-tsan: deps
+	@bash scripts/run-tests.sh tsan
+
+test-fuzz: deps
+	@bash scripts/run-tests.sh fuzz
+
+fuzz: deps
+	@bash tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+bench: deps
+	cmake -S . -B build-bench $(GENERATOR) -DCMAKE_BUILD_TYPE=Release \
+	  -DBROKER_ENABLE_BENCH=ON -DBROKER_ENABLE_TESTS=OFF >/dev/null
+	cmake --build build-bench -j$(JOBS)
+	@bash bench/run.sh build-bench
+
+clean:
+	rm -rf build build-asan build-tsan build-fuzz build-bench

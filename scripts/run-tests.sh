@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Builds and runs every test suite: sanitizer builds, the fuzz smoke run, then
+# the main suite (whose ctest summary comes last), then one combined line
+# `N passed, N failed` for CI.
+#
+# Usage: run-tests.sh [phase ...]   phases: asan tsan fuzz main (default: all)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+JOBS=${JOBS:-2}
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+phases=("$@")
+[ ${#phases[@]} -eq 0 ] && phases=(asan fuzz main)
+
+passed=0
+failed=0
+failed_phases=()
+
+# Adds the counts of a ctest log to the totals.
+count_ctest() {
+  local log=$1 line total nfail
+  line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1)
+  if [ -z "$line" ]; then
+    failed=$((failed + 1))
+    return 1
+  fi
+  nfail=$(sed -E 's/.* ([0-9]+) tests? failed out of.*/\1/' <<<"$line")
+  total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
+  passed=$((passed + total - nfail))
+  failed=$((failed + nfail))
+  [ "$nfail" -eq 0 ]
+}
+
+configure_and_build() {
+  local dir=$1; shift
+  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null &&
+    cmake --build "$dir" -j"$JOBS" | tail -n 3
+}
+
+run_ctest() {
+  local name=$1 dir=$2; shift 2
+  local log="$dir/ctest-$name.log"
+  (cd "$dir" && ctest --output-on-failure -j"$JOBS" "$@") 2>&1 | tee "$log" | tail -n 40
+  count_ctest "$log" || failed_phases+=("$name")
+}
+
+phase_asan() {
+  echo "== ASan+UBSan unit tests =="
+  if configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug \
+       -DBROKER_SANITIZERS=address,undefined; then
+    ASAN_OPTIONS=detect_leaks=1 run_ctest asan build-asan -L unit
+  else
+    failed=$((failed + 1)); failed_phases+=(asan-build)
+  fi
+}
+
+phase_tsan() {
+  echo "== ThreadSanitizer concurrency tests =="
+  if configure_and_build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+       -DBROKER_SANITIZERS=thread; then
+    TSAN_OPTIONS=halt_on_error=1 run_ctest tsan build-tsan -L concurrency
+  else
+    failed=$((failed + 1)); failed_phases+=(tsan-build)
+  fi
+}
+
+phase_fuzz() {
+  echo "== Fuzz targets: corpus replay + ${FUZZ_SECONDS}s each =="
+  local out
+  out=$(bash tests/fuzz/run.sh build-fuzz "$FUZZ_SECONDS" 2>&1)
+  local rc=$?
+  tail -n 20 <<<"$out"
+  local ok bad
+  ok=$(grep -c '^fuzz: PASS' <<<"$out")
+  bad=$(grep -c '^fuzz: FAIL' <<<"$out")
+  passed=$((passed + ok))
+  failed=$((failed + bad))
+  if [ $rc -ne 0 ] || [ "$bad" -ne 0 ]; then
+    [ "$bad" -eq 0 ] && failed=$((failed + 1))
+    failed_phases+=(fuzz)
+  fi
+}
+
+phase_main() {
+  echo "== Main build: all tests =="
+  if bash scripts/deps.sh && configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo; then
+    run_ctest main build
+  else
+    failed=$((failed + 1)); failed_phases+=(main-build)
+  fi
+}
+
+for phase in "${phases[@]}"; do
+  "phase_$phase"
+done
+
+if [ ${#failed_phases[@]} -gt 0 ]; then
+  echo "failing phases: ${failed_phases[*]}"
+fi
+echo "${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]
