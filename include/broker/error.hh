@@ -2,7 +2,12 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
+
+#include "broker/endpoint_info.hh"
 
 namespace broker {
 
@@ -51,9 +56,18 @@ public:
   error(ec code, std::string message)
     : code_(code), message_(std::move(message)) {}
 
+  /// An error about a particular peer, e.g. `ec::peer_unavailable`.
+  error(ec code, endpoint_info context, std::string message)
+    : code_(code),
+      message_(std::move(message)),
+      context_(std::make_shared<const endpoint_info>(std::move(context))) {}
+
   ec code() const noexcept { return code_; }
 
   const std::string& message() const noexcept { return message_; }
+
+  /// The peer this error is about, or null.
+  const endpoint_info* context() const noexcept { return context_.get(); }
 
   /// True if this value holds an actual error.
   explicit operator bool() const noexcept { return code_ != ec::none; }
@@ -82,6 +96,9 @@ public:
 private:
   ec code_ = ec::none;
   std::string message_;
+  // Shared and immutable: errors are copied often (every expected<T>), and
+  // only peer errors carry a context, so this keeps the common case small.
+  std::shared_ptr<const endpoint_info> context_;
 };
 
 /// Creates an error from a code and a message.
@@ -89,10 +106,59 @@ inline error make_error(ec code, std::string message = {}) {
   return error{code, std::move(message)};
 }
 
+/// Creates an error about a peer.
+inline error make_error(ec code, endpoint_info context, std::string message) {
+  return error{code, std::move(context), std::move(message)};
+}
+
 /// Renders `error(<code>)` or `error(<code>, "<message>")`; "none" for the
 /// default-constructed error.
 std::string to_string(const error& err);
 
 std::ostream& operator<<(std::ostream& out, const error& err);
+
+// -- errors as data (src/core/error_data.cc) ----------------------------------
+//
+// Layout: `["error", enum_value(<code name>), <ctx>]` where `<ctx>` is nil,
+// `[<message>]` or `[<endpoint_info as data>, <message>]`. The default error
+// is `["error", enum_value("none"), nil]`.
+
+/// Parses an enum_value holding a code name other than "none".
+bool convert(const data& src, ec& code);
+
+/// True if `src` has the layout above.
+bool convertible_to_error(const data& src);
+
+bool convert(const data& src, error& dst);
+
+/// Stores nil as context for an error with neither context nor message,
+/// `[msg]` without a context, `[ctx, msg]` with one.
+bool convert(const error& src, data& dst);
+
+/// Reads an error in its data layout without copying it. The viewed data
+/// must outlive the view.
+class error_view {
+public:
+  /// A view on `src`; invalid if `src` does not have the error layout.
+  static error_view make(const data& src);
+
+  bool valid() const noexcept { return xs_ != nullptr; }
+
+  explicit operator bool() const noexcept { return valid(); }
+
+  /// The code; `ec::none` for an invalid view.
+  ec code() const noexcept;
+
+  /// The message, or null if the error has no context.
+  const std::string* message() const noexcept;
+
+  /// The endpoint the error is about, if any.
+  std::optional<endpoint_info> context() const;
+
+private:
+  explicit error_view(const std::vector<data>* xs) noexcept : xs_(xs) {}
+
+  const std::vector<data>* xs_ = nullptr;
+};
 
 } // namespace broker

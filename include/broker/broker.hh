@@ -1,0 +1,28 @@
+#pragma once
+
+// Umbrella header: the whole public API (the Zeek shim is in broker/zeek.hh).
+
+#include "broker/address.hh"
+#include "broker/convert.hh"
+#include "broker/data.hh"
+#include "broker/enum_value.hh"
+#include "broker/error.hh"
+#include "broker/expected.hh"
+#include "broker/none.hh"
+#include "broker/port.hh"
+#include "broker/subnet.hh"
+#include "broker/time.hh"
+#include "broker/version.hh"
+#include "broker/configuration.hh"
+#include "broker/endpoint.hh"
+#include "broker/endpoint_info.hh"
+#include "broker/message.hh"
+#include "broker/network_info.hh"
+#include "broker/node_id.hh"
+#include "broker/peer_info.hh"
+#include "broker/publisher.hh"
+#include "broker/status.hh"
+#include "broker/status_subscriber.hh"
+#include "broker/subscriber.hh"
+#include "broker/topic.hh"
+#include "broker/detail/caf_compat.hh"

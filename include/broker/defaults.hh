@@ -1,0 +1,27 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace broker::defaults {
+
+/// Hops a published message may travel (`broker.ttl`).
+inline constexpr uint16_t ttl = 20;
+
+/// Messages a subscriber buffers before its overflow policy applies
+/// (`broker.subscriber-buffer-size`). Large enough that a reader that falls
+/// behind loses nothing in bursts of tens of thousands of messages.
+inline constexpr size_t subscriber_buffer_size = 65536;
+
+/// Messages queued from user threads to an endpoint's core before
+/// `publish` waits for the core to catch up (`broker.core-inbox-size`).
+inline constexpr size_t core_inbox_size = 16384;
+
+/// Messages pending toward one peer before the peer overflow policy applies
+/// (`broker.peer-buffer-size`).
+inline constexpr size_t peer_buffer_size = 65536;
+
+/// The fixed queue capacity of a `publisher`, as upstream.
+inline constexpr size_t publisher_capacity = 30;
+
+} // namespace broker::defaults

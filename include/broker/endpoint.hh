@@ -1,0 +1,163 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "broker/configuration.hh"
+#include "broker/data.hh"
+#include "broker/downstream.hh"
+#include "broker/endpoint_info.hh"
+#include "broker/message.hh"
+#include "broker/node_id.hh"
+#include "broker/peer_info.hh"
+#include "broker/publisher.hh"
+#include "broker/status_subscriber.hh"
+#include "broker/subscriber.hh"
+#include "broker/time.hh"
+#include "broker/topic.hh"
+
+namespace broker {
+
+namespace detail {
+class core;
+} // namespace detail
+
+/// An endpoint: the unit that peers, publishes and subscribes. Each endpoint
+/// runs one core thread that owns all of its routing state; several
+/// endpoints in one process are independent. Not copyable or movable.
+class endpoint {
+public:
+  endpoint();
+
+  explicit endpoint(configuration cfg);
+
+  endpoint(const endpoint&) = delete;
+  endpoint& operator=(const endpoint&) = delete;
+
+  /// Calls shutdown().
+  ~endpoint();
+
+  /// Stops the core and every worker; idempotent. Undelivered messages may
+  /// be lost. Subscribers and publishers may outlive the endpoint.
+  void shutdown();
+
+  bool is_shutdown() const noexcept;
+
+  broker::node_id node_id() const noexcept;
+
+  // -- peering -------------------------------------------------------------
+
+  /// Peers with another endpoint of this process. Messages then pass by
+  /// pointer, never serialized. Returns true once both sides know each
+  /// other (both emit `peer_added`); false if either side is shut down.
+  bool peer(endpoint& other);
+
+  /// Ends an in-process peering: `peer_removed` here, `peer_lost` there.
+  /// Returns false (and emits `peer_invalid`) if the two are not peers.
+  bool unpeer(endpoint& other);
+
+  /// Established peers.
+  std::vector<peer_info> peers() const;
+
+  /// The union of the peers' filters, sorted and deduplicated.
+  std::vector<topic> peer_subscriptions() const;
+
+  /// Advertises (and so relays) these topics without a local subscriber.
+  void forward(std::vector<topic> topics);
+
+  // -- publishing ----------------------------------------------------------
+
+  /// Sends to every peer whose filter matches; never to this endpoint's
+  /// own subscribers (as upstream).
+  void publish(topic t, data d);
+
+  /// Sends directly to one peer, which delivers only to its own
+  /// subscribers (no forwarding).
+  void publish(const endpoint_info& dst, topic t, data d);
+
+  void publish(data_message msg);
+
+  void publish(std::vector<data_message> msgs);
+
+  publisher make_publisher(topic t);
+
+  /// Pulls messages from a producer until `at_end(state)` holds:
+  /// `init(state)`, then repeatedly `get_next(state, downstream, demand)`.
+  /// Blocks until the producer is done.
+  template <class Init, class GetNext, class AtEnd>
+  void publish_all(Init init, GetNext get_next, AtEnd at_end) {
+    run_producer(make_producer(std::move(init), std::move(get_next),
+                               std::move(at_end)),
+                 true);
+  }
+
+  /// Like publish_all, but returns at once; the producer runs on a worker
+  /// thread that shutdown() joins.
+  template <class Init, class GetNext, class AtEnd>
+  void publish_all_nosync(Init init, GetNext get_next, AtEnd at_end) {
+    run_producer(make_producer(std::move(init), std::move(get_next),
+                               std::move(at_end)),
+                 false);
+  }
+
+  /// The spelling the manual uses.
+  template <class Init, class GetNext, class AtEnd>
+  void publish_all_no_sync(Init init, GetNext get_next, AtEnd at_end) {
+    publish_all_nosync(std::move(init), std::move(get_next),
+                       std::move(at_end));
+  }
+
+  // -- subscribing ---------------------------------------------------------
+
+  subscriber make_subscriber(std::vector<topic> topics, size_t max_qsize = 20);
+
+  /// Errors always; status updates too if `receive_statuses`.
+  status_subscriber make_status_subscriber(bool receive_statuses = false);
+
+  // -- time ----------------------------------------------------------------
+
+  bool use_real_time() const noexcept;
+
+  /// The endpoint's clock: wall clock, or the simulated one.
+  timestamp now() const;
+
+  /// Moves the simulated clock forward (no-op in real-time mode) and runs
+  /// whatever became due.
+  void advance_time(timestamp t);
+
+  /// Internal: the engine (for the bindings and tests).
+  const std::shared_ptr<detail::core>& core() const noexcept { return core_; }
+
+private:
+  /// One step of a producer: returns false once the producer is done.
+  using producer_step = std::function<bool(downstream<data_message>&, size_t)>;
+
+  template <class Init, class GetNext, class AtEnd>
+  static producer_step make_producer(Init init, GetNext get_next,
+                                     AtEnd at_end) {
+    using state_type = std::decay_t<
+      typename detail::first_arg<decltype(&Init::operator())>::type>;
+    auto state = std::make_shared<state_type>();
+    auto initialized = std::make_shared<bool>(false);
+    return [=](downstream<data_message>& out, size_t demand) mutable {
+      if (!*initialized) {
+        init(*state);
+        *initialized = true;
+      }
+      if (at_end(static_cast<const state_type&>(*state)))
+        return false;
+      get_next(*state, out, demand);
+      return true;
+    };
+  }
+
+  void run_producer(producer_step step, bool wait);
+
+  std::shared_ptr<detail::core> core_;
+};
+
+} // namespace broker

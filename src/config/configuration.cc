@@ -1,0 +1,105 @@
+#include "broker/configuration.hh"
+
+#include <cstring>
+#include <string_view>
+
+#include "broker/convert.hh"
+
+namespace broker {
+
+namespace {
+
+constexpr const char* policy_names[] = {"drop_oldest", "drop_newest", "block",
+                                        "disconnect"};
+
+/// Interprets a command-line value: booleans, counts, integers, reals,
+/// otherwise a string.
+data guess_value(const std::string& str) {
+  if (str == "true" || str == "false")
+    return str == "true";
+  if (auto c = from_string<count>(str))
+    return *c;
+  if (auto i = from_string<integer>(str))
+    return *i;
+  if (auto r = from_string<real>(str))
+    return *r;
+  return str;
+}
+
+} // namespace
+
+const char* to_string(overflow_policy policy) noexcept {
+  return policy_names[static_cast<size_t>(policy)];
+}
+
+bool convert(const std::string& str, overflow_policy& policy) {
+  for (size_t i = 0; i < std::size(policy_names); ++i) {
+    if (str == policy_names[i]) {
+      policy = static_cast<overflow_policy>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+configuration::configuration() = default;
+
+configuration::configuration(broker_options opts) : options_(opts) {}
+
+configuration::configuration(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg{argv[i]};
+    if (arg.substr(0, 2) != "--")
+      continue;
+    arg.remove_prefix(2);
+    auto eq = arg.find('=');
+    if (eq == std::string_view::npos)
+      set(std::string{arg}, true);
+    else
+      set(std::string{arg.substr(0, eq)},
+          guess_value(std::string{arg.substr(eq + 1)}));
+  }
+}
+
+void configuration::set(std::string key, data value) {
+  // Keys that upstream binds to broker_options update the struct too.
+  if (key == "broker.ttl") {
+    if (auto c = get_if<count>(value))
+      options_.ttl = static_cast<unsigned>(*c);
+    else if (auto i = get_if<integer>(value); i && *i > 0)
+      options_.ttl = static_cast<unsigned>(*i);
+  } else if (key == "broker.forward") {
+    if (auto b = get_if<boolean>(value))
+      options_.forward = *b;
+  } else if (key == "broker.disable_ssl" || key == "broker.disable-ssl") {
+    if (auto b = get_if<boolean>(value))
+      options_.disable_ssl = *b;
+  }
+  settings_[std::move(key)] = std::move(value);
+}
+
+const data* configuration::get(std::string_view key) const {
+  auto i = settings_.find(key);
+  return i != settings_.end() ? &i->second : nullptr;
+}
+
+uint64_t configuration::get_count(std::string_view key,
+                                  uint64_t fallback) const {
+  if (auto x = get(key)) {
+    if (auto c = get_if<count>(*x))
+      return *c;
+    if (auto i = get_if<integer>(*x); i && *i >= 0)
+      return static_cast<uint64_t>(*i);
+  }
+  return fallback;
+}
+
+std::string configuration::get_string(std::string_view key,
+                                      std::string fallback) const {
+  if (auto x = get(key))
+    if (auto s = get_if<std::string>(*x))
+      return *s;
+  return fallback;
+}
+
+} // namespace broker

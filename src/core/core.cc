@@ -1,0 +1,243 @@
+#include "core/core.hh"
+
+#include <algorithm>
+
+#include "broker/convert.hh"
+#include "broker/defaults.hh"
+
+namespace broker::detail {
+
+namespace {
+
+overflow_policy policy_setting(const configuration& cfg, std::string_view key,
+                               overflow_policy fallback) {
+  overflow_policy result = fallback;
+  auto str = cfg.get_string(key, "");
+  if (!str.empty() && !convert(str, result))
+    return fallback;
+  return result;
+}
+
+/// Adds `x` to a list of weak references, pruning dead entries as the list
+/// grows so that it stays proportional to the live objects.
+template <class T>
+void remember(std::vector<std::weak_ptr<T>>& xs, const std::shared_ptr<T>& x) {
+  if (xs.size() >= 64 && (xs.size() & (xs.size() - 1)) == 0)
+    xs.erase(std::remove_if(xs.begin(), xs.end(),
+                            [](auto& w) { return w.expired(); }),
+             xs.end());
+  xs.emplace_back(x);
+}
+
+} // namespace
+
+core::core(configuration cfg)
+  : cfg_(std::move(cfg)),
+    id_(node_id::random()),
+    ttl_(static_cast<uint16_t>(std::clamp<unsigned>(cfg_.options().ttl, 1,
+                                                    UINT16_MAX))),
+    forward_(cfg_.options().forward),
+    real_time_(cfg_.options().use_real_time),
+    subscriber_buffer_(cfg_.get_count("broker.subscriber-buffer-size",
+                                      defaults::subscriber_buffer_size)),
+    subscriber_policy_(policy_setting(cfg_, "broker.subscriber-overflow-policy",
+                                      overflow_policy::drop_oldest)),
+    peer_buffer_(cfg_.get_count("broker.peer-buffer-size",
+                                defaults::peer_buffer_size)),
+    peer_policy_(policy_setting(cfg_, "broker.peer-overflow-policy",
+                                overflow_policy::disconnect)),
+    inbox_(cfg_.get_count("broker.core-inbox-size", defaults::core_inbox_size),
+           [this] { post([this] { drain(); }); }) {}
+
+core::~core() {
+  shutdown();
+}
+
+void core::start() {
+  std::lock_guard guard{lifecycle_mtx_};
+  if (started_)
+    return;
+  started_ = true;
+  work_.emplace(io_.get_executor());
+  thread_ = std::thread{[this] { io_.run(); }};
+}
+
+void core::shutdown() {
+  std::lock_guard guard{lifecycle_mtx_};
+  if (stopped_.exchange(true) || !started_)
+    return;
+  // Release everyone who may wait on us: producers waiting for room in the
+  // inbox, and a core blocked on a full subscriber (`block` policy).
+  inbox_.close();
+  {
+    std::lock_guard wguard{workers_mtx_};
+    for (auto& weak : all_queues_)
+      if (auto queue = weak.lock())
+        queue->close();
+    all_queues_.clear();
+    for (auto& weak : all_publishers_)
+      if (auto state = weak.lock())
+        state->close();
+    all_publishers_.clear();
+  }
+  std::promise<void> done;
+  auto fut = done.get_future();
+  asio::post(io_, [this, &done] {
+    stop_on_core_thread();
+    done.set_value();
+  });
+  fut.wait();
+  work_.reset();
+  io_.stop();
+  if (thread_.joinable())
+    thread_.join();
+  std::vector<std::thread> workers;
+  {
+    std::lock_guard wguard{workers_mtx_};
+    workers.swap(workers_);
+  }
+  for (auto& w : workers)
+    if (w.joinable())
+      w.join();
+  // The thread is gone: drop what other cores may still hold references to.
+  peers_.clear();
+  peer_index_by_id_.clear();
+  timers_.clear();
+}
+
+void core::stop_on_core_thread() {
+  for (auto& slot : peers_) {
+    if (!slot.remote)
+      continue;
+    auto me = id_;
+    auto remote = slot.remote;
+    remote->post([remote, me] { remote->on_peer_gone(me); });
+    slot.remote.reset();
+  }
+  for (auto& slot : subs_)
+    if (slot.queue)
+      slot.queue->close();
+}
+
+// -- subscribers ---------------------------------------------------------------
+
+std::shared_ptr<subscriber_queue>
+core::add_subscriber(const filter_type& topics, size_t max_qsize) {
+  auto queue = std::make_shared<subscriber_queue>(
+    std::max(max_qsize, subscriber_buffer_), subscriber_policy_);
+  {
+    std::lock_guard guard{workers_mtx_};
+    remember(all_queues_, queue);
+  }
+  auto apply = [this, queue, topics] {
+    uint32_t slot;
+    if (free_subs_.empty()) {
+      slot = static_cast<uint32_t>(subs_.size());
+      subs_.emplace_back();
+    } else {
+      slot = free_subs_.back();
+      free_subs_.pop_back();
+    }
+    auto& entry = subs_[slot];
+    entry.queue = queue;
+    entry.topics.clear();
+    for (auto& t : topics)
+      if (std::find(entry.topics.begin(), entry.topics.end(), t)
+          == entry.topics.end())
+        entry.topics.emplace_back(t);
+    for (auto& t : entry.topics)
+      local_routes_.add(t.string(), slot);
+    sub_index_.emplace(queue.get(), slot);
+    extend_filter(entry.topics);
+    return true;
+  };
+  if (!call(apply))
+    queue->close(); // The endpoint is gone: a subscriber that never fires.
+  return queue;
+}
+
+void core::remove_subscriber(const std::shared_ptr<subscriber_queue>& queue) {
+  queue->close();
+  if (stopped_)
+    return;
+  post([this, queue] {
+    auto i = sub_index_.find(queue.get());
+    if (i == sub_index_.end())
+      return;
+    auto slot = i->second;
+    sub_index_.erase(i);
+    local_routes_.remove_all(slot);
+    subs_[slot] = subscriber_slot{};
+    free_subs_.push_back(slot);
+  });
+}
+
+void core::update_subscriber(const std::shared_ptr<subscriber_queue>& queue,
+                             topic t, bool add, bool block) {
+  auto apply = [this, queue, t, add] {
+    auto i = sub_index_.find(queue.get());
+    if (i == sub_index_.end())
+      return false;
+    auto slot = i->second;
+    auto& topics = subs_[slot].topics;
+    auto pos = std::find(topics.begin(), topics.end(), t);
+    if (add && pos == topics.end()) {
+      topics.emplace_back(t);
+      local_routes_.add(t.string(), slot);
+      extend_filter(filter_type{t});
+    } else if (!add && pos != topics.end()) {
+      topics.erase(pos);
+      local_routes_.remove(t.string(), slot);
+    }
+    return true;
+  };
+  if (block)
+    call(apply);
+  else if (!stopped_)
+    post(apply);
+}
+
+// -- publishers and producers --------------------------------------------------
+
+std::shared_ptr<publisher_state> core::add_publisher(topic t) {
+  auto state = std::make_shared<publisher_state>(std::move(t),
+                                                 defaults::publisher_capacity);
+  std::lock_guard guard{workers_mtx_};
+  if (stopped_)
+    state->close();
+  else
+    remember(all_publishers_, state);
+  return state;
+}
+
+void core::run_producer(
+  std::function<bool(std::vector<publish_request>&)> step, bool wait) {
+  auto loop = [this, step = std::move(step)] {
+    std::vector<publish_request> out;
+    for (;;) {
+      if (stopped_)
+        return;
+      bool more = step(out);
+      if (!out.empty() && !inbox_.push(out))
+        return;
+      if (!more)
+        return;
+    }
+  };
+  if (wait) {
+    loop();
+    return;
+  }
+  std::lock_guard guard{workers_mtx_};
+  if (!stopped_)
+    workers_.emplace_back(std::move(loop));
+}
+
+void core::forward(std::vector<topic> topics) {
+  call([this, topics = std::move(topics)] {
+    extend_filter(topics);
+    return true;
+  });
+}
+
+} // namespace broker::detail

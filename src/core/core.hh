@@ -1,0 +1,238 @@
+#pragma once
+
+#include <asio/io_context.hpp>
+#include <asio/executor_work_guard.hpp>
+#include <asio/post.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "broker/configuration.hh"
+#include "broker/endpoint_info.hh"
+#include "broker/error.hh"
+#include "broker/node_id.hh"
+#include "broker/peer_info.hh"
+#include "broker/status.hh"
+#include "broker/time.hh"
+#include "broker/topic.hh"
+#include "core/dedup_window.hh"
+#include "core/envelope.hh"
+#include "core/inbox.hh"
+#include "core/prefix_index.hh"
+#include "core/publisher_state.hh"
+#include "core/subscriber_queue.hh"
+
+namespace broker::detail {
+
+/// The engine behind one endpoint. One thread runs an asio::io_context and
+/// owns every piece of routing state below the "core thread only" line;
+/// other threads talk to it through the inbox (publications) or by posting
+/// work (control calls).
+class core : public std::enable_shared_from_this<core> {
+public:
+  explicit core(configuration cfg);
+  ~core();
+
+  core(const core&) = delete;
+  core& operator=(const core&) = delete;
+
+  void start();
+
+  /// Stops the core thread and joins every worker; idempotent.
+  void shutdown();
+
+  bool is_shutdown() const noexcept { return stopped_.load(); }
+
+  const node_id& id() const noexcept { return id_; }
+
+  const configuration& config() const noexcept { return cfg_; }
+
+  // -- thread-safe entry points ----------------------------------------------
+
+  /// Hands a local publication to the core (waits while the inbox is full).
+  bool publish(publish_request&& req) { return inbox_.push(std::move(req)); }
+
+  bool publish(std::vector<publish_request>& reqs) { return inbox_.push(reqs); }
+
+  /// Runs `f` on the core thread.
+  template <class F>
+  void post(F&& f) {
+    asio::post(io_, std::forward<F>(f));
+  }
+
+  /// Runs `f` on the core thread and waits for its (non-void) result.
+  /// Returns nothing if the core is shut down or does not answer within
+  /// `timeout`.
+  template <class F>
+  auto call(F f, std::chrono::milliseconds timeout = std::chrono::seconds{10})
+    -> std::optional<decltype(f())>;
+
+  std::shared_ptr<subscriber_queue>
+  add_subscriber(const filter_type& topics, size_t max_qsize);
+
+  void remove_subscriber(const std::shared_ptr<subscriber_queue>& queue);
+
+  /// Adds or removes one topic of a subscriber; with `block`, waits until
+  /// the core applied it.
+  void update_subscriber(const std::shared_ptr<subscriber_queue>& queue,
+                         topic t, bool add, bool block);
+
+  std::shared_ptr<publisher_state> add_publisher(topic t);
+
+  void forward(std::vector<topic> topics);
+
+  bool peer_with(const std::shared_ptr<core>& other);
+
+  bool unpeer_from(const std::shared_ptr<core>& other);
+
+  std::vector<peer_info> peers();
+
+  std::vector<topic> peer_subscriptions();
+
+  /// Runs a producer step function on a worker (or the calling thread).
+  void run_producer(std::function<bool(std::vector<publish_request>&)> step,
+                    bool wait);
+
+  // -- clock -----------------------------------------------------------------
+
+  bool use_real_time() const noexcept { return real_time_; }
+
+  timestamp now() const;
+
+  void advance_time(timestamp t);
+
+  /// Runs `f` on the core thread at `when` (core thread only).
+  void schedule(timestamp when, std::function<void()> f);
+
+private:
+  struct subscriber_slot {
+    std::shared_ptr<subscriber_queue> queue;
+    filter_type topics;
+    std::vector<data_message> pending;
+    uint64_t epoch = 0;
+  };
+
+  struct peer_slot {
+    std::shared_ptr<core> remote;
+    endpoint_info info;
+    filter_type filter;
+    std::vector<envelope> pending;
+    uint64_t epoch = 0;
+    bool established = false;
+    bool outbound = false;
+  };
+
+  // -- core thread only ------------------------------------------------------
+
+  void drain();
+  void route_local(publish_request& req);
+  void route_remote(peer_batch& batch);
+  void deliver_to_subscribers(const data_message& msg);
+  void forward_to_peers(const envelope& env, uint32_t except);
+  void flush();
+  void handle_peer_overflow(uint32_t slot, size_t count);
+  void report_overflows();
+  void release_publishers(std::vector<publish_request>& reqs);
+
+  void extend_filter(const filter_type& topics);
+  void broadcast_filter();
+
+  uint32_t add_peer_slot(const std::shared_ptr<core>& remote, bool outbound);
+  void set_peer_filter(uint32_t slot, filter_type filter);
+  void drop_peer(uint32_t slot);
+  void on_peer_request(std::shared_ptr<core> from, filter_type filter,
+                       std::shared_ptr<std::promise<bool>> done);
+  void on_peer_accepted(node_id from, filter_type filter,
+                        std::shared_ptr<std::promise<bool>> done);
+  void on_peer_gone(node_id from);
+  void on_filter_update(node_id from, filter_type filter);
+
+  template <sc Code>
+  void emit(const endpoint_info& ctx, std::string msg);
+  void emit(error err);
+  void deliver_now(topic t, data d);
+
+  void stop_on_core_thread();
+  void fire_due_timers();
+
+  // -- configuration (immutable after construction) --------------------------
+
+  configuration cfg_;
+  const node_id id_;
+  const uint16_t ttl_;
+  const bool forward_;
+  const bool real_time_;
+  const size_t subscriber_buffer_;
+  const overflow_policy subscriber_policy_;
+  const size_t peer_buffer_;
+  const overflow_policy peer_policy_;
+
+  // -- threading -------------------------------------------------------------
+
+  asio::io_context io_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>>
+    work_;
+  std::thread thread_;
+  std::atomic<bool> stopped_{false};
+  std::mutex lifecycle_mtx_;
+  bool started_ = false;
+  inbox inbox_;
+  std::mutex workers_mtx_;
+  std::vector<std::thread> workers_;
+  /// Every subscriber queue ever handed out, so that shutdown can release
+  /// readers and a blocked core without touching core-thread state.
+  std::vector<std::weak_ptr<subscriber_queue>> all_queues_;
+  std::vector<std::weak_ptr<publisher_state>> all_publishers_;
+  std::atomic<int64_t> sim_now_{0};
+
+  // -- routing state (core thread only) --------------------------------------
+
+  std::vector<subscriber_slot> subs_;
+  std::vector<uint32_t> free_subs_;
+  std::unordered_map<subscriber_queue*, uint32_t> sub_index_;
+  std::vector<peer_slot> peers_;
+  std::vector<uint32_t> free_peers_;
+  std::unordered_map<node_id, uint32_t> peer_index_by_id_;
+  prefix_index<uint32_t> local_routes_;
+  prefix_index<uint32_t> peer_routes_;
+  filter_type filter_;
+  std::unordered_map<node_id, dedup_window> seen_;
+  std::vector<uint32_t> touched_subs_;
+  std::vector<uint32_t> touched_peers_;
+  std::vector<publish_request> local_batch_;
+  std::vector<peer_batch> remote_batch_;
+  std::vector<std::pair<uint32_t, size_t>> overflows_;
+  uint64_t epoch_ = 0;
+  uint64_t seq_ = 0;
+  std::multimap<timestamp, std::function<void()>> timers_;
+};
+
+template <class F>
+auto core::call(F f, std::chrono::milliseconds timeout)
+  -> std::optional<decltype(f())> {
+  using result_type = decltype(f());
+  if (stopped_)
+    return std::nullopt;
+  if (thread_.get_id() == std::this_thread::get_id())
+    return f();
+  auto prom = std::make_shared<std::promise<result_type>>();
+  auto fut = prom->get_future();
+  post([prom, f = std::move(f)]() mutable {
+    prom->set_value(f());
+  });
+  if (fut.wait_for(timeout) != std::future_status::ready)
+    return std::nullopt;
+  return fut.get();
+}
+
+} // namespace broker::detail

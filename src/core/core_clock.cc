@@ -1,0 +1,51 @@
+// The endpoint clock: the wall clock, or a simulated one that only moves
+// when advance_time() says so (for deterministic tests of expiry).
+#include "core/core.hh"
+
+#include <asio/system_timer.hpp>
+
+namespace broker::detail {
+
+timestamp core::now() const {
+  if (real_time_)
+    return broker::now();
+  return timestamp{timespan{sim_now_.load()}};
+}
+
+void core::advance_time(timestamp t) {
+  if (real_time_)
+    return;
+  call([this, t] {
+    auto ns = t.time_since_epoch().count();
+    if (ns > sim_now_.load())
+      sim_now_ = ns;
+    fire_due_timers();
+    return true;
+  });
+}
+
+void core::fire_due_timers() {
+  auto current = now();
+  while (!timers_.empty() && timers_.begin()->first <= current) {
+    auto f = std::move(timers_.begin()->second);
+    timers_.erase(timers_.begin());
+    f();
+  }
+}
+
+void core::schedule(timestamp when, std::function<void()> f) {
+  if (!real_time_) {
+    timers_.emplace(when, std::move(f));
+    fire_due_timers();
+    return;
+  }
+  auto timer = std::make_shared<asio::system_timer>(io_);
+  timer->expires_at(std::chrono::time_point_cast<
+                    asio::system_timer::clock_type::duration>(when));
+  timer->async_wait([timer, f = std::move(f)](const std::error_code& err) {
+    if (!err)
+      f();
+  });
+}
+
+} // namespace broker::detail

@@ -1,0 +1,259 @@
+// Peering between in-process endpoints, filter exchange, statuses.
+#include "core/core.hh"
+
+#include <algorithm>
+
+#include "broker/convert.hh"
+#include "core/filter.hh"
+
+namespace broker::detail {
+
+template <sc Code>
+void core::emit(const endpoint_info& ctx, std::string msg) {
+  auto st = status::make<Code>(ctx, std::move(msg));
+  data d;
+  if (convert(st, d))
+    deliver_now(topic::statuses(), std::move(d));
+}
+
+
+// -- filters -------------------------------------------------------------------
+
+void core::extend_filter(const filter_type& topics) {
+  bool changed = false;
+  for (auto& t : topics)
+    if (!is_internal(t) && filter_extend(filter_, t))
+      changed = true;
+  if (changed)
+    broadcast_filter();
+}
+
+void core::broadcast_filter() {
+  for (auto& peer : peers_) {
+    if (!peer.remote)
+      continue;
+    auto remote = peer.remote;
+    remote->post([remote, me = id_, f = filter_] {
+      remote->on_filter_update(me, f);
+    });
+  }
+}
+
+void core::on_filter_update(node_id from, filter_type filter) {
+  auto i = peer_index_by_id_.find(from);
+  if (i != peer_index_by_id_.end())
+    set_peer_filter(i->second, std::move(filter));
+}
+
+void core::set_peer_filter(uint32_t slot, filter_type filter) {
+  auto& peer = peers_[slot];
+  peer_routes_.remove_all(slot);
+  peer.filter = std::move(filter);
+  for (auto& t : peer.filter)
+    peer_routes_.add(t.string(), slot);
+}
+
+// -- peer slots ----------------------------------------------------------------
+
+uint32_t core::add_peer_slot(const std::shared_ptr<core>& remote,
+                             bool outbound) {
+  uint32_t slot;
+  if (free_peers_.empty()) {
+    slot = static_cast<uint32_t>(peers_.size());
+    peers_.emplace_back();
+  } else {
+    slot = free_peers_.back();
+    free_peers_.pop_back();
+  }
+  auto& peer = peers_[slot];
+  peer.remote = remote;
+  peer.info = endpoint_info{remote->id(), std::nullopt};
+  peer.outbound = outbound;
+  peer.established = false;
+  peer_index_by_id_[remote->id()] = slot;
+  return slot;
+}
+
+void core::drop_peer(uint32_t slot) {
+  auto& peer = peers_[slot];
+  peer_routes_.remove_all(slot);
+  peer_index_by_id_.erase(peer.info.node);
+  peers_[slot] = peer_slot{};
+  free_peers_.push_back(slot);
+}
+
+// -- handshake -----------------------------------------------------------------
+
+bool core::peer_with(const std::shared_ptr<core>& other) {
+  if (!other || other.get() == this || other->is_shutdown() || stopped_)
+    return false;
+  auto done = std::make_shared<std::promise<bool>>();
+  auto fut = done->get_future();
+  post([this, other, done] {
+    auto i = peer_index_by_id_.find(other->id());
+    if (i != peer_index_by_id_.end()) {
+      done->set_value(peers_[i->second].established);
+      return;
+    }
+    add_peer_slot(other, true);
+    auto self = shared_from_this();
+    other->post([other, self, f = filter_, done] {
+      other->on_peer_request(self, f, done);
+    });
+  });
+  if (fut.wait_for(timeout::peer) != std::future_status::ready)
+    return false;
+  return fut.get();
+}
+
+void core::on_peer_request(std::shared_ptr<core> from, filter_type filter,
+                           std::shared_ptr<std::promise<bool>> done) {
+  if (stopped_) {
+    done->set_value(false);
+    return;
+  }
+  uint32_t slot;
+  auto i = peer_index_by_id_.find(from->id());
+  if (i == peer_index_by_id_.end())
+    slot = add_peer_slot(from, false);
+  else
+    slot = i->second; // Both sides dialled at once: one peering results.
+  set_peer_filter(slot, std::move(filter));
+  auto& peer = peers_[slot];
+  if (!peer.established) {
+    peer.established = true;
+    emit<sc::peer_added>(peer.info, "handshake successful");
+  }
+  from->post([from, me = id_, f = filter_, done] {
+    from->on_peer_accepted(me, f, done);
+  });
+}
+
+void core::on_peer_accepted(node_id from, filter_type filter,
+                            std::shared_ptr<std::promise<bool>> done) {
+  auto i = peer_index_by_id_.find(from);
+  if (i == peer_index_by_id_.end()) {
+    done->set_value(false); // Unpeered meanwhile.
+    return;
+  }
+  auto slot = i->second;
+  set_peer_filter(slot, std::move(filter));
+  auto& peer = peers_[slot];
+  if (!peer.established) {
+    peer.established = true;
+    emit<sc::peer_added>(peer.info, "handshake successful");
+  }
+  done->set_value(true);
+}
+
+bool core::unpeer_from(const std::shared_ptr<core>& other) {
+  if (!other)
+    return false;
+  auto result = call([this, other] {
+    auto i = peer_index_by_id_.find(other->id());
+    if (i == peer_index_by_id_.end()) {
+      emit(error{ec::peer_invalid, endpoint_info{other->id(), std::nullopt},
+                 "cannot unpeer from unknown peer"});
+      return false;
+    }
+    auto slot = i->second;
+    auto info = peers_[slot].info;
+    bool established = peers_[slot].established;
+    drop_peer(slot);
+    other->post([other, me = id_] { other->on_peer_gone(me); });
+    if (established)
+      emit<sc::peer_removed>(info, "removed connection to remote peer");
+    return true;
+  });
+  return result.value_or(false);
+}
+
+void core::on_peer_gone(node_id from) {
+  auto i = peer_index_by_id_.find(from);
+  if (i == peer_index_by_id_.end())
+    return;
+  auto slot = i->second;
+  auto info = peers_[slot].info;
+  bool established = peers_[slot].established;
+  drop_peer(slot);
+  if (established)
+    emit<sc::peer_lost>(info, "lost connection to remote peer");
+}
+
+void core::handle_peer_overflow(uint32_t slot, size_t count) {
+  auto& peer = peers_[slot];
+  peer.pending.clear();
+  auto info = peer.info;
+  auto policy = peer_policy_;
+  emit(error{ec::unspecified, info,
+             "peer buffer full: dropped " + std::to_string(count)
+               + " messages (policy " + to_string(policy) + ")"});
+  if (policy == overflow_policy::disconnect) {
+    auto remote = peer.remote;
+    drop_peer(slot);
+    remote->post([remote, me = id_] { remote->on_peer_gone(me); });
+    emit<sc::peer_removed>(info, "removed connection to remote peer");
+  }
+}
+
+void core::report_overflows() {
+  for (auto [slot, drops] : overflows_)
+    emit(error{ec::unspecified,
+               "subscriber buffer full: dropped " + std::to_string(drops)
+                 + " messages (policy " + to_string(subscriber_policy_)
+                 + ")"});
+  overflows_.clear();
+}
+
+// -- queries -------------------------------------------------------------------
+
+std::vector<peer_info> core::peers() {
+  auto result = call([this] {
+    std::vector<peer_info> xs;
+    for (auto& peer : peers_) {
+      if (!peer.remote)
+        continue;
+      auto flags = peer_flags::local
+                   + (peer.outbound ? peer_flags::outbound
+                                    : peer_flags::inbound);
+      xs.push_back(peer_info{peer.info, flags,
+                             peer.established ? peer_status::peered
+                                              : peer_status::connecting});
+    }
+    return xs;
+  });
+  return result ? std::move(*result) : std::vector<peer_info>{};
+}
+
+std::vector<topic> core::peer_subscriptions() {
+  auto result = call([this] {
+    std::vector<topic> xs;
+    for (auto& peer : peers_)
+      xs.insert(xs.end(), peer.filter.begin(), peer.filter.end());
+    std::sort(xs.begin(), xs.end());
+    xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
+    return xs;
+  });
+  return result ? std::move(*result) : std::vector<topic>{};
+}
+
+// -- statuses and errors -------------------------------------------------------
+
+void core::emit(error err) {
+  data d;
+  if (convert(err, d))
+    deliver_now(topic::errors(), std::move(d));
+}
+
+void core::deliver_now(topic t, data d) {
+  data_message msg{std::move(t), std::move(d)};
+  deliver_to_subscribers(msg);
+  for (auto slot : touched_subs_)
+    if (auto& sub = subs_[slot]; sub.queue)
+      sub.queue->push(sub.pending);
+    else
+      sub.pending.clear();
+  touched_subs_.clear();
+}
+
+} // namespace broker::detail

@@ -1,0 +1,145 @@
+// The hot path: draining the inbox, matching topics, batching per
+// destination, flushing. Runs on the core thread only.
+#include "core/core.hh"
+
+#include <algorithm>
+#include <string_view>
+
+namespace broker::detail {
+
+namespace {
+
+bool ends_with(std::string_view str, std::string_view suffix) {
+  return str.size() >= suffix.size()
+         && str.compare(str.size() - suffix.size(), suffix.size(), suffix)
+              == 0;
+}
+
+} // namespace
+
+void core::drain() {
+  inbox_.drain(local_batch_, remote_batch_);
+  for (auto& batch : remote_batch_)
+    route_remote(batch);
+  for (auto& req : local_batch_)
+    route_local(req);
+  flush();
+  release_publishers(local_batch_);
+  local_batch_.clear();
+  remote_batch_.clear();
+}
+
+void core::route_local(publish_request& req) {
+  if (req.source && req.source->drop_all)
+    return;
+  envelope env{req.msg, id_, ++seq_, ttl_, req.target != nullptr};
+  if (env.targeted) {
+    auto i = peer_index_by_id_.find(*req.target);
+    if (i == peer_index_by_id_.end() || !peers_[i->second].established)
+      return; // No such peer: upstream logs and drops as well.
+    auto slot = i->second;
+    if (peers_[slot].pending.empty())
+      touched_peers_.push_back(slot);
+    peers_[slot].pending.emplace_back(std::move(env));
+    return;
+  }
+  // Own publications go to peers only, never to local subscribers.
+  forward_to_peers(env, UINT32_MAX);
+}
+
+void core::route_remote(peer_batch& batch) {
+  auto sender = peer_index_by_id_.find(batch.sender);
+  if (sender == peer_index_by_id_.end())
+    return; // Unpeered while the batch was in flight.
+  auto from = sender->second;
+  for (auto& env : batch.items) {
+    if (env.origin == id_ || env.ttl == 0)
+      continue;
+    if (!seen_[env.origin].accept(env.seq))
+      continue;
+    deliver_to_subscribers(env.msg);
+    if (env.targeted || !forward_)
+      continue;
+    auto ttl = std::min<uint16_t>(ttl_, env.ttl - 1);
+    if (ends_with(env.msg.get_topic().string(), topic::clone_suffix_str))
+      ttl = 0;
+    if (ttl == 0)
+      continue;
+    env.ttl = ttl;
+    forward_to_peers(env, from);
+  }
+}
+
+void core::deliver_to_subscribers(const data_message& msg) {
+  ++epoch_;
+  local_routes_.for_each_match(msg.get_topic().string(), [&](uint32_t slot) {
+    auto& sub = subs_[slot];
+    if (sub.epoch == epoch_)
+      return; // Overlapping prefixes of one subscriber: deliver once.
+    sub.epoch = epoch_;
+    if (sub.pending.empty())
+      touched_subs_.push_back(slot);
+    sub.pending.emplace_back(msg);
+  });
+}
+
+void core::forward_to_peers(const envelope& env, uint32_t except) {
+  ++epoch_;
+  peer_routes_.for_each_match(env.msg.get_topic().string(), [&](uint32_t slot) {
+    auto& peer = peers_[slot];
+    if (slot == except || peer.epoch == epoch_ || !peer.established)
+      return;
+    peer.epoch = epoch_;
+    if (peer.pending.empty())
+      touched_peers_.push_back(slot);
+    peer.pending.emplace_back(env);
+  });
+}
+
+void core::flush() {
+  for (auto slot : touched_subs_) {
+    auto& sub = subs_[slot];
+    if (!sub.queue) {
+      sub.pending.clear();
+      continue;
+    }
+    if (auto drops = sub.queue->push(sub.pending); drops > 0)
+      overflows_.emplace_back(slot, drops);
+  }
+  touched_subs_.clear();
+  for (auto slot : touched_peers_) {
+    auto& peer = peers_[slot];
+    if (!peer.remote || peer.pending.empty()) {
+      peer.pending.clear();
+      continue;
+    }
+    auto count = peer.pending.size();
+    if (peer.remote->inbox_.remote_pending() + count > peer_buffer_) {
+      handle_peer_overflow(slot, count);
+      continue;
+    }
+    peer.remote->inbox_.push(peer_batch{id_, std::move(peer.pending)});
+    peer.pending.clear();
+  }
+  touched_peers_.clear();
+  report_overflows();
+}
+
+void core::release_publishers(std::vector<publish_request>& reqs) {
+  publisher_state* last = nullptr;
+  size_t run = 0;
+  for (auto& req : reqs) {
+    auto src = req.source.get();
+    if (src != last) {
+      if (last)
+        last->release(run);
+      last = src;
+      run = 0;
+    }
+    ++run;
+  }
+  if (last)
+    last->release(run);
+}
+
+} // namespace broker::detail

@@ -1,0 +1,114 @@
+#include "broker/endpoint.hh"
+
+#include "core/core.hh"
+
+namespace broker {
+
+endpoint::endpoint() : endpoint(configuration{}) {}
+
+endpoint::endpoint(configuration cfg)
+  : core_(std::make_shared<detail::core>(std::move(cfg))) {
+  core_->start();
+}
+
+endpoint::~endpoint() {
+  shutdown();
+}
+
+void endpoint::shutdown() {
+  core_->shutdown();
+}
+
+bool endpoint::is_shutdown() const noexcept {
+  return core_->is_shutdown();
+}
+
+broker::node_id endpoint::node_id() const noexcept {
+  return core_->id();
+}
+
+bool endpoint::peer(endpoint& other) {
+  return core_->peer_with(other.core_);
+}
+
+bool endpoint::unpeer(endpoint& other) {
+  return core_->unpeer_from(other.core_);
+}
+
+std::vector<peer_info> endpoint::peers() const {
+  return core_->peers();
+}
+
+std::vector<topic> endpoint::peer_subscriptions() const {
+  return core_->peer_subscriptions();
+}
+
+void endpoint::forward(std::vector<topic> topics) {
+  core_->forward(std::move(topics));
+}
+
+void endpoint::publish(topic t, data d) {
+  core_->publish(detail::publish_request{
+    data_message{std::move(t), std::move(d)}, nullptr, nullptr});
+}
+
+void endpoint::publish(const endpoint_info& dst, topic t, data d) {
+  core_->publish(detail::publish_request{
+    data_message{std::move(t), std::move(d)}, nullptr,
+    std::make_shared<broker::node_id>(dst.node)});
+}
+
+void endpoint::publish(data_message msg) {
+  core_->publish(detail::publish_request{std::move(msg), nullptr, nullptr});
+}
+
+void endpoint::publish(std::vector<data_message> msgs) {
+  std::vector<detail::publish_request> reqs;
+  reqs.reserve(msgs.size());
+  for (auto& msg : msgs)
+    reqs.push_back(detail::publish_request{std::move(msg), nullptr, nullptr});
+  core_->publish(reqs);
+}
+
+publisher endpoint::make_publisher(topic t) {
+  return publisher{core_, core_->add_publisher(std::move(t))};
+}
+
+subscriber endpoint::make_subscriber(std::vector<topic> topics,
+                                     size_t max_qsize) {
+  return subscriber{core_, core_->add_subscriber(topics, max_qsize)};
+}
+
+status_subscriber endpoint::make_status_subscriber(bool receive_statuses) {
+  std::vector<topic> topics{topic::errors()};
+  if (receive_statuses)
+    topics.emplace_back(topic::statuses());
+  return status_subscriber{
+    subscriber{core_, core_->add_subscriber(topics, 0)}};
+}
+
+bool endpoint::use_real_time() const noexcept {
+  return core_->use_real_time();
+}
+
+timestamp endpoint::now() const {
+  return core_->now();
+}
+
+void endpoint::advance_time(timestamp t) {
+  core_->advance_time(t);
+}
+
+void endpoint::run_producer(producer_step step, bool wait) {
+  auto adapter = [step = std::move(step)](
+                   std::vector<detail::publish_request>& out) mutable {
+    downstream<data_message> sink;
+    bool more = step(sink, defaults::publisher_capacity);
+    for (auto& msg : sink.items())
+      out.push_back(detail::publish_request{std::move(msg), nullptr, nullptr});
+    return more;
+  };
+  core_->run_producer(std::move(adapter), wait);
+}
+
+} // namespace broker

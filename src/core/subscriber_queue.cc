@@ -1,0 +1,134 @@
+#include "core/subscriber_queue.hh"
+
+#include <algorithm>
+
+namespace broker::detail {
+
+subscriber_queue::subscriber_queue(size_t capacity, overflow_policy policy)
+  : capacity_(std::max<size_t>(capacity, 1)),
+    policy_(policy == overflow_policy::disconnect ? overflow_policy::drop_oldest
+                                                  : policy) {}
+
+std::optional<data_message> subscriber_queue::pop(steady_deadline deadline) {
+  std::unique_lock guard{mtx_};
+  while (buf_.empty()) {
+    if (deadline == steady_deadline::max())
+      readable_.wait(guard);
+    else if (readable_.wait_until(guard, deadline) == std::cv_status::timeout
+             && buf_.empty())
+      return std::nullopt;
+  }
+  auto msg = std::move(buf_.front());
+  buf_.pop_front();
+  after_pop_locked();
+  return msg;
+}
+
+void subscriber_queue::pop_n(std::vector<data_message>& out, size_t num,
+                             steady_deadline deadline) {
+  std::unique_lock guard{mtx_};
+  size_t taken = 0;
+  while (taken < num) {
+    while (!buf_.empty() && taken < num) {
+      out.emplace_back(std::move(buf_.front()));
+      buf_.pop_front();
+      ++taken;
+    }
+    after_pop_locked();
+    if (taken == num)
+      break;
+    if (deadline == steady_deadline::max())
+      readable_.wait(guard);
+    else if (readable_.wait_until(guard, deadline) == std::cv_status::timeout
+             && buf_.empty())
+      break;
+  }
+}
+
+std::vector<data_message> subscriber_queue::pop_all() {
+  std::vector<data_message> result;
+  std::lock_guard guard{mtx_};
+  result.reserve(buf_.size());
+  for (auto& msg : buf_)
+    result.emplace_back(std::move(msg));
+  buf_.clear();
+  after_pop_locked();
+  return result;
+}
+
+size_t subscriber_queue::size() const {
+  std::lock_guard guard{mtx_};
+  return buf_.size();
+}
+
+size_t subscriber_queue::dropped() const {
+  std::lock_guard guard{mtx_};
+  return dropped_;
+}
+
+void subscriber_queue::after_pop_locked() {
+  if (buf_.empty())
+    flare_.extinguish();
+  if (policy_ == overflow_policy::block)
+    writable_.notify_all();
+}
+
+size_t subscriber_queue::push(std::vector<data_message>& batch) {
+  size_t drops = 0;
+  std::unique_lock guard{mtx_};
+  if (closed_) {
+    batch.clear();
+    return 0;
+  }
+  bool was_empty = buf_.empty();
+  for (auto& msg : batch) {
+    if (policy_ == overflow_policy::block) {
+      if (buf_.size() >= capacity_) {
+        // Let the reader see what is there before we wait for room.
+        flare_.fire();
+        readable_.notify_all();
+      }
+      writable_.wait(guard,
+                     [this] { return closed_ || buf_.size() < capacity_; });
+      if (closed_)
+        break;
+    }
+    push_locked(std::move(msg), drops);
+  }
+  batch.clear();
+  dropped_ += drops;
+  if (was_empty && !buf_.empty()) {
+    flare_.fire();
+    readable_.notify_all();
+  } else if (!buf_.empty()) {
+    readable_.notify_all();
+  }
+  return drops;
+}
+
+void subscriber_queue::push_locked(data_message&& msg, size_t& drops) {
+  if (buf_.size() < capacity_) {
+    buf_.emplace_back(std::move(msg));
+    return;
+  }
+  ++drops;
+  if (policy_ == overflow_policy::drop_oldest) {
+    buf_.pop_front();
+    buf_.emplace_back(std::move(msg));
+  }
+  // drop_newest: discard msg.
+}
+
+void subscriber_queue::close() {
+  std::lock_guard guard{mtx_};
+  closed_ = true;
+  writable_.notify_all();
+  readable_.notify_all();
+}
+
+bool subscriber_queue::closed() const {
+  std::lock_guard guard{mtx_};
+  return closed_;
+}
+
+} // namespace broker::detail

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "broker/configuration.hh"
+#include "broker/detail/deadline.hh"
+#include "broker/message.hh"
+#include "core/flare.hh"
+
+namespace broker::detail {
+
+/// The bounded buffer between an endpoint's core (the only producer) and a
+/// subscriber (the only consumer). The core appends whole batches; the flare
+/// is lit exactly while messages are pending.
+class subscriber_queue {
+public:
+  subscriber_queue(size_t capacity, overflow_policy policy);
+
+  // -- consumer side ---------------------------------------------------------
+
+  /// Waits until a message is available or the deadline passes.
+  std::optional<data_message> pop(steady_deadline deadline);
+
+  /// Appends up to `num` messages to `out`, waiting until the deadline for
+  /// more while fewer are available.
+  void pop_n(std::vector<data_message>& out, size_t num,
+             steady_deadline deadline);
+
+  /// Takes everything pending without waiting.
+  std::vector<data_message> pop_all();
+
+  size_t size() const;
+
+  int fd() const noexcept { return flare_.fd(); }
+
+  size_t dropped() const;
+
+  // -- producer side (core thread) -------------------------------------------
+
+  /// Appends `batch` (clearing it), applying the overflow policy; returns
+  /// how many messages were dropped. With the `block` policy this waits for
+  /// room instead (unless the queue is closed).
+  size_t push(std::vector<data_message>& batch);
+
+  /// No more messages will come; wakes blocked producers.
+  void close();
+
+  bool closed() const;
+
+private:
+  void push_locked(data_message&& msg, size_t& drops);
+  void after_pop_locked();
+
+  mutable std::mutex mtx_;
+  std::condition_variable readable_;
+  std::condition_variable writable_;
+  std::deque<data_message> buf_;
+  flare flare_;
+  const size_t capacity_;
+  const overflow_policy policy_;
+  size_t dropped_ = 0;
+  bool closed_ = false;
+};
+
+} // namespace broker::detail

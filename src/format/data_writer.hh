@@ -1,0 +1,67 @@
+#pragma once
+
+// Encoder for broker::data (see docs/protocol.md, "Data encoding").
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "broker/data.hh"
+#include "format/varint.hh"
+
+namespace broker::format {
+
+/// Appends encodings to a caller-owned, reusable byte buffer in one pass.
+class writer {
+public:
+  explicit writer(std::vector<uint8_t>& out) noexcept : out_(out) {}
+
+  /// Appends the encoding of `x`. Returns false if `x` nests containers
+  /// deeper than `max_nesting_depth`; the buffer is then left as it was.
+  bool put(const data& x);
+
+  void put_u8(uint8_t x) { out_.push_back(x); }
+
+  void put_varint(uint64_t x) {
+    if (x < 0x80) {
+      out_.push_back(static_cast<uint8_t>(x));
+      return;
+    }
+    uint8_t buf[max_varint_size];
+    auto n = write_varint(buf, x);
+    out_.insert(out_.end(), buf, buf + n);
+  }
+
+  void put_zigzag(int64_t x) { put_varint(zigzag_encode(x)); }
+
+  void put_le64(uint64_t x) {
+    uint8_t buf[8];
+    store_le64(buf, x);
+    out_.insert(out_.end(), buf, buf + 8);
+  }
+
+  void put_bytes(const void* bytes, size_t size) {
+    auto first = static_cast<const uint8_t*>(bytes);
+    out_.insert(out_.end(), first, first + size);
+  }
+
+  /// Varint length followed by the bytes.
+  void put_string(std::string_view str) {
+    put_varint(str.size());
+    put_bytes(str.data(), str.size());
+  }
+
+  std::vector<uint8_t>& buffer() noexcept { return out_; }
+
+private:
+  bool put_value(const data& x, size_t depth_left);
+
+  std::vector<uint8_t>& out_;
+};
+
+/// Appends the encoding of `x` to `out`. Returns false (and leaves `out`
+/// unchanged) if `x` nests containers deeper than `max_nesting_depth`.
+bool encode(const data& x, std::vector<uint8_t>& out);
+
+} // namespace broker::format
