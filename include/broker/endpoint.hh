@@ -115,6 +115,15 @@ public:
 
   subscriber make_subscriber(std::vector<topic> topics, size_t max_qsize = 20);
 
+  /// One topic, as in the manual's `make_subscriber("/topic/test")`. (A
+  /// template so that `make_subscriber({"/a"})` still picks the list form.)
+  template <class T, class = std::enable_if_t<
+                       std::is_convertible_v<const T&, std::string>
+                       || std::is_same_v<T, topic>>>
+  subscriber make_subscriber(const T& t, size_t max_qsize = 20) {
+    return make_subscriber(std::vector<topic>{topic{t}}, max_qsize);
+  }
+
   /// Errors always; status updates too if `receive_statuses`.
   status_subscriber make_status_subscriber(bool receive_statuses = false);
 

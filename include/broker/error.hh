@@ -107,7 +107,8 @@ inline error make_error(ec code, std::string message = {}) {
 }
 
 /// Creates an error about a peer.
-inline error make_error(ec code, endpoint_info context, std::string message) {
+inline error make_error(ec code, endpoint_info context,
+                        std::string message) {
   return error{code, std::move(context), std::move(message)};
 }
 

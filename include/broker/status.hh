@@ -158,7 +158,7 @@ private:
   const std::vector<data>* xs_ = nullptr;
 };
 
-// -- status_variant ------------------------------------------------------------
+// -- status_variant ----------------------------------------------------------
 
 /// What a status subscriber yields: nothing (timeout), an error or a status.
 using status_variant = std::variant<none, error, status>;

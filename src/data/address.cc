@@ -56,7 +56,7 @@ zero_run longest_zero_run(const uint16_t (&groups)[8]) {
 
 void append_v6(const std::array<uint8_t, 16>& bytes, std::string& out) {
   uint16_t groups[8];
-  for (int i = 0; i < 8; ++i)
+  for (size_t i = 0; i < 8; ++i)
     groups[i] = static_cast<uint16_t>((bytes[2 * i] << 8) | bytes[2 * i + 1]);
   auto run = longest_zero_run(groups);
   char buf[8];

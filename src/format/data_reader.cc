@@ -1,5 +1,6 @@
 #include "format/data_reader.hh"
 
+#include <array>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>

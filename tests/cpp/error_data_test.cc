@@ -85,8 +85,9 @@ TEST(ErrorData, RoundTrips) {
     EXPECT_EQ(back->code(), err.code());
     EXPECT_EQ(back->message(), err.message());
     ASSERT_EQ(back->context() == nullptr, err.context() == nullptr);
-    if (err.context())
+    if (err.context()) {
       EXPECT_EQ(*back->context(), *err.context());
+    }
   }
 }
 

@@ -102,16 +102,16 @@ TEST(Filter, RandomizedAgainstBruteForce) {
     std::vector<topic> added;
     for (int i = 0; i < 12; ++i) {
       auto x = random_topic();
-      auto covered = std::any_of(added.begin(), added.end(),
-                                 [&](const topic& p) { return p.prefix_of(x); });
+      auto covers_x = [&](const topic& p) { return p.prefix_of(x); };
+      auto covered = std::any_of(added.begin(), added.end(), covers_x);
       ASSERT_EQ(filter_extend(f, x), !covered) << x;
       added.push_back(x);
       ASSERT_TRUE(is_minimal(f));
     }
     for (int i = 0; i < 50; ++i) {
       auto t = random_topic();
-      auto expected = std::any_of(added.begin(), added.end(),
-                                  [&](const topic& p) { return p.prefix_of(t); });
+      auto covers_t = [&](const topic& p) { return p.prefix_of(t); };
+      auto expected = std::any_of(added.begin(), added.end(), covers_t);
       ASSERT_EQ(filter_matches(f, t), expected) << t;
     }
   }

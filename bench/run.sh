@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every benchmark executable (bench-*) in <build-dir>/bench, one after
+# the other, and exits non-zero if any of them fails.
+#
+# Usage: bench/run.sh <build-dir> [extra benchmark flags...]
+# e.g.   bench/run.sh build-bench --benchmark_repetitions=3
+set -uo pipefail
+
+if [ $# -lt 1 ]; then
+  echo "usage: $0 <build-dir> [benchmark flags...]" >&2
+  exit 2
+fi
+build=$1
+shift
+dir="$build/bench"
+if [ ! -d "$dir" ]; then
+  echo "bench: $dir does not exist; configure with -DBROKER_ENABLE_BENCH=ON" >&2
+  exit 1
+fi
+
+status=0
+found=0
+for exe in "$dir"/bench-*; do
+  [ -f "$exe" ] && [ -x "$exe" ] || continue
+  found=1
+  echo "== $(basename "$exe") =="
+  if ! "$exe" "$@"; then
+    echo "bench: $(basename "$exe") failed" >&2
+    status=1
+  fi
+done
+if [ $found -eq 0 ]; then
+  echo "bench: no bench-* executables in $dir" >&2
+  exit 1
+fi
+exit $status
