@@ -147,6 +147,7 @@ core::add_subscriber(const filter_type& topics, size_t max_qsize) {
         entry.topics.emplace_back(t);
     for (auto& t : entry.topics)
       local_routes_.add(t.string(), slot);
+    ++routes_version_;
     sub_index_.emplace(queue.get(), slot);
     extend_filter(entry.topics);
     return true;
@@ -167,6 +168,7 @@ void core::remove_subscriber(const std::shared_ptr<subscriber_queue>& queue) {
     auto slot = i->second;
     sub_index_.erase(i);
     local_routes_.remove_all(slot);
+    ++routes_version_;
     subs_[slot] = subscriber_slot{};
     free_subs_.push_back(slot);
   });
@@ -184,10 +186,12 @@ void core::update_subscriber(const std::shared_ptr<subscriber_queue>& queue,
     if (add && pos == topics.end()) {
       topics.emplace_back(t);
       local_routes_.add(t.string(), slot);
+      ++routes_version_;
       extend_filter(filter_type{t});
     } else if (!add && pos != topics.end()) {
       topics.erase(pos);
       local_routes_.remove(t.string(), slot);
+      ++routes_version_;
     }
     return true;
   };

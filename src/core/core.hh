@@ -122,6 +122,14 @@ private:
     uint64_t epoch = 0;
   };
 
+  /// The destinations of the most recent topic: consecutive messages mostly
+  /// share their topic, so this skips most trie walks.
+  struct route_cache {
+    std::string topic;
+    std::vector<uint32_t> slots;
+    uint64_t version = 0;
+  };
+
   struct peer_slot {
     std::shared_ptr<core> remote;
     endpoint_info info;
@@ -140,6 +148,10 @@ private:
   void deliver_to_subscribers(const data_message& msg);
   void forward_to_peers(const envelope& env, uint32_t except);
   void flush();
+  template <class F>
+  void for_each_route(route_cache& cache, const prefix_index<uint32_t>& routes,
+                      const std::string& topic, F&& f);
+  dedup_window& window_of(const node_id& origin);
   void handle_peer_overflow(uint32_t slot, size_t count);
   void report_overflows();
   void release_publishers(std::vector<publish_request>& reqs);
@@ -213,6 +225,12 @@ private:
   std::vector<peer_batch> remote_batch_;
   std::vector<std::pair<uint32_t, size_t>> overflows_;
   uint64_t epoch_ = 0;
+  /// Bumped on every change to either prefix index.
+  uint64_t routes_version_ = 1;
+  route_cache local_cache_;
+  route_cache peer_cache_;
+  const node_id* last_origin_ = nullptr;
+  dedup_window* last_window_ = nullptr;
   uint64_t seq_ = 0;
   std::multimap<timestamp, std::function<void()>> timers_;
 };

@@ -48,9 +48,11 @@ void core::on_filter_update(node_id from, filter_type filter) {
 void core::set_peer_filter(uint32_t slot, filter_type filter) {
   auto& peer = peers_[slot];
   peer_routes_.remove_all(slot);
+  ++routes_version_;
   peer.filter = std::move(filter);
   for (auto& t : peer.filter)
     peer_routes_.add(t.string(), slot);
+    ++routes_version_;
 }
 
 // -- peer slots ----------------------------------------------------------------
@@ -77,6 +79,7 @@ uint32_t core::add_peer_slot(const std::shared_ptr<core>& remote,
 void core::drop_peer(uint32_t slot) {
   auto& peer = peers_[slot];
   peer_routes_.remove_all(slot);
+  ++routes_version_;
   peer_index_by_id_.erase(peer.info.node);
   peers_[slot] = peer_slot{};
   free_peers_.push_back(slot);

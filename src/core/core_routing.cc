@@ -55,7 +55,7 @@ void core::route_remote(peer_batch& batch) {
   for (auto& env : batch.items) {
     if (env.origin == id_ || env.ttl == 0)
       continue;
-    if (!seen_[env.origin].accept(env.seq))
+    if (!window_of(env.origin).accept(env.seq))
       continue;
     deliver_to_subscribers(env.msg);
     if (env.targeted || !forward_)
@@ -70,9 +70,35 @@ void core::route_remote(peer_batch& batch) {
   }
 }
 
+template <class F>
+void core::for_each_route(route_cache& cache,
+                          const prefix_index<uint32_t>& routes,
+                          const std::string& topic, F&& f) {
+  if (cache.version != routes_version_ || cache.topic != topic) {
+    cache.slots.clear();
+    routes.for_each_match(topic,
+                          [&](uint32_t slot) { cache.slots.push_back(slot); });
+    cache.topic = topic;
+    cache.version = routes_version_;
+  }
+  for (auto slot : cache.slots)
+    f(slot);
+}
+
+dedup_window& core::window_of(const node_id& origin) {
+  // Batches mostly carry one origin: skip hashing the id for each message.
+  if (last_origin_ == nullptr || *last_origin_ != origin) {
+    auto i = seen_.try_emplace(origin).first;
+    last_origin_ = &i->first;
+    last_window_ = &i->second;
+  }
+  return *last_window_;
+}
+
 void core::deliver_to_subscribers(const data_message& msg) {
   ++epoch_;
-  local_routes_.for_each_match(msg.get_topic().string(), [&](uint32_t slot) {
+  auto& t = msg.get_topic().string();
+  for_each_route(local_cache_, local_routes_, t, [&](uint32_t slot) {
     auto& sub = subs_[slot];
     if (sub.epoch == epoch_)
       return; // Overlapping prefixes of one subscriber: deliver once.
@@ -85,7 +111,8 @@ void core::deliver_to_subscribers(const data_message& msg) {
 
 void core::forward_to_peers(const envelope& env, uint32_t except) {
   ++epoch_;
-  peer_routes_.for_each_match(env.msg.get_topic().string(), [&](uint32_t slot) {
+  auto& t = env.msg.get_topic().string();
+  for_each_route(peer_cache_, peer_routes_, t, [&](uint32_t slot) {
     auto& peer = peers_[slot];
     if (slot == except || peer.epoch == epoch_ || !peer.established)
       return;
@@ -119,7 +146,10 @@ void core::flush() {
       continue;
     }
     peer.remote->inbox_.push(peer_batch{id_, std::move(peer.pending)});
-    peer.pending.clear();
+    // The moved-from vector lost its buffer: size the next one at once
+    // instead of growing it element by element.
+    peer.pending = std::vector<envelope>{};
+    peer.pending.reserve(count);
   }
   touched_peers_.clear();
   report_overflows();
