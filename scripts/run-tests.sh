@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 JOBS=${JOBS:-2}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 # The suites that exercise threads; ThreadSanitizer runs these.
-CONCURRENCY_TESTS=${CONCURRENCY_TESTS:-"^(Endpoint|Routing)\\."}
+CONCURRENCY_TESTS=${CONCURRENCY_TESTS:-"^(Endpoint|Routing|ManualSnippets)\\."}
 phases=("$@")
 [ ${#phases[@]} -eq 0 ] && phases=(asan tsan fuzz main)
 

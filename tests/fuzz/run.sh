@@ -39,7 +39,7 @@ cmake --build "$build" -j"$JOBS" --target "${targets[@]}" \
   >"$build/fuzz-build.log" 2>&1 \
   || { tail -n 30 "$build/fuzz-build.log"; fail_all "build failed"; }
 
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:quarantine_size_mb=64}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
 failed=0
