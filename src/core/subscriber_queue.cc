@@ -18,8 +18,7 @@ std::optional<data_message> subscriber_queue::pop(steady_deadline deadline) {
              && buf_.empty())
       return std::nullopt;
   }
-  auto msg = std::move(buf_.front());
-  buf_.pop_front();
+  auto msg = buf_.take_front();
   after_pop_locked();
   return msg;
 }
@@ -30,8 +29,7 @@ void subscriber_queue::pop_n(std::vector<data_message>& out, size_t num,
   size_t taken = 0;
   while (taken < num) {
     while (!buf_.empty() && taken < num) {
-      out.emplace_back(std::move(buf_.front()));
-      buf_.pop_front();
+      out.emplace_back(buf_.take_front());
       ++taken;
     }
     after_pop_locked();
@@ -49,9 +47,8 @@ std::vector<data_message> subscriber_queue::pop_all() {
   std::vector<data_message> result;
   std::lock_guard guard{mtx_};
   result.reserve(buf_.size());
-  for (auto& msg : buf_)
-    result.emplace_back(std::move(msg));
-  buf_.clear();
+  while (!buf_.empty())
+    result.emplace_back(buf_.take_front());
   after_pop_locked();
   return result;
 }
@@ -108,13 +105,13 @@ size_t subscriber_queue::push(std::vector<data_message>& batch) {
 
 void subscriber_queue::push_locked(data_message&& msg, size_t& drops) {
   if (buf_.size() < capacity_) {
-    buf_.emplace_back(std::move(msg));
+    buf_.push_back(std::move(msg));
     return;
   }
   ++drops;
   if (policy_ == overflow_policy::drop_oldest) {
     buf_.pop_front();
-    buf_.emplace_back(std::move(msg));
+    buf_.push_back(std::move(msg));
   }
   // drop_newest: discard msg.
 }

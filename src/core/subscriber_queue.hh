@@ -2,7 +2,6 @@
 
 #include <condition_variable>
 #include <cstddef>
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -11,6 +10,7 @@
 #include "broker/detail/deadline.hh"
 #include "broker/message.hh"
 #include "core/flare.hh"
+#include "core/ring_buffer.hh"
 
 namespace broker::detail {
 
@@ -59,7 +59,7 @@ private:
   mutable std::mutex mtx_;
   std::condition_variable readable_;
   std::condition_variable writable_;
-  std::deque<data_message> buf_;
+  ring_buffer<data_message> buf_;
   flare flare_;
   const size_t capacity_;
   const overflow_policy policy_;
