@@ -80,7 +80,7 @@ result run(size_t num_subscribers, size_t messages) {
   for (size_t i = 0; i < messages; ++i) {
     if (i % 1024 == 0)
       while (i > slowest() + max_in_flight)
-        std::this_thread::yield();
+        std::this_thread::sleep_for(std::chrono::microseconds{50});
     a.publish("/bench/events", vector{count{i}, payload, real{1.5}});
   }
   for (auto& t : readers)

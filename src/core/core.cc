@@ -111,7 +111,7 @@ void core::stop_on_core_thread() {
       continue;
     auto me = id_;
     auto remote = slot.remote;
-    remote->post([remote, me] { remote->on_peer_gone(me); });
+    remote->post([target = remote.get(), me] { target->on_peer_gone(me); });
     slot.remote.reset();
   }
   for (auto& slot : subs_)

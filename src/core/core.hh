@@ -64,7 +64,9 @@ public:
 
   bool publish(std::vector<publish_request>& reqs) { return inbox_.push(reqs); }
 
-  /// Runs `f` on the core thread.
+  /// Runs `f` on the core thread. Handlers run only while the core lives,
+  /// so a handler refers to its own core by raw pointer: one holding a
+  /// shared_ptr to it would keep the core alive forever if it never ran.
   template <class F>
   void post(F&& f) {
     asio::post(io_, std::forward<F>(f));

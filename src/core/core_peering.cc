@@ -33,8 +33,8 @@ void core::broadcast_filter() {
     if (!peer.remote)
       continue;
     auto remote = peer.remote;
-    remote->post([remote, me = id_, f = filter_] {
-      remote->on_filter_update(me, f);
+    remote->post([target = remote.get(), me = id_, f = filter_] {
+      target->on_filter_update(me, f);
     });
   }
 }
@@ -100,8 +100,8 @@ bool core::peer_with(const std::shared_ptr<core>& other) {
     }
     add_peer_slot(other, true);
     auto self = shared_from_this();
-    other->post([other, self, f = filter_, done] {
-      other->on_peer_request(self, f, done);
+    other->post([target = other.get(), self, f = filter_, done] {
+      target->on_peer_request(self, f, done);
     });
   });
   if (fut.wait_for(timeout::peer) != std::future_status::ready)
@@ -127,8 +127,8 @@ void core::on_peer_request(std::shared_ptr<core> from, filter_type filter,
     peer.established = true;
     emit<sc::peer_added>(peer.info, "handshake successful");
   }
-  from->post([from, me = id_, f = filter_, done] {
-    from->on_peer_accepted(me, f, done);
+  from->post([target = from.get(), me = id_, f = filter_, done] {
+    target->on_peer_accepted(me, f, done);
   });
 }
 
@@ -163,7 +163,8 @@ bool core::unpeer_from(const std::shared_ptr<core>& other) {
     auto info = peers_[slot].info;
     bool established = peers_[slot].established;
     drop_peer(slot);
-    other->post([other, me = id_] { other->on_peer_gone(me); });
+    other->post(
+      [target = other.get(), me = id_] { target->on_peer_gone(me); });
     if (established)
       emit<sc::peer_removed>(info, "removed connection to remote peer");
     return true;
@@ -194,7 +195,8 @@ void core::handle_peer_overflow(uint32_t slot, size_t count) {
   if (policy == overflow_policy::disconnect) {
     auto remote = peer.remote;
     drop_peer(slot);
-    remote->post([remote, me = id_] { remote->on_peer_gone(me); });
+    remote->post(
+      [target = remote.get(), me = id_] { target->on_peer_gone(me); });
     emit<sc::peer_removed>(info, "removed connection to remote peer");
   }
 }
