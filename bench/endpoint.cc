@@ -3,7 +3,8 @@
 // in memory) delivers them to 1 or 4 subscribers, each drained by its own
 // thread. Prints msgs/s per configuration and the process's peak RSS.
 //
-// Usage: bench-endpoint [messages]   (default 2,000,000)
+// Usage: bench-endpoint [messages] [--broker.key=value ...]
+//        (default 2,000,000 messages)
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -38,9 +39,13 @@ struct result {
   size_t dropped;
 };
 
+/// Settings from the command line (`--broker.key=value`), for both endpoints.
+int g_argc = 0;
+char** g_argv = nullptr;
+
 result run(size_t num_subscribers, size_t messages) {
-  endpoint a;
-  endpoint b;
+  endpoint a{configuration{g_argc, g_argv}};
+  endpoint b{configuration{g_argc, g_argv}};
   std::vector<subscriber> subs;
   for (size_t i = 0; i < num_subscribers; ++i)
     subs.emplace_back(b.make_subscriber({"/bench"}));
@@ -94,6 +99,8 @@ result run(size_t num_subscribers, size_t messages) {
 } // namespace
 
 int main(int argc, char** argv) {
+  g_argc = argc;
+  g_argv = argv;
   // Flags meant for Google Benchmark executables (bench/run.sh passes them
   // to every driver) are ignored here.
   size_t messages = 2'000'000;

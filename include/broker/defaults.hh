@@ -21,6 +21,10 @@ inline constexpr size_t core_inbox_size = 16384;
 /// (`broker.peer-buffer-size`).
 inline constexpr size_t peer_buffer_size = 65536;
 
+/// Microseconds an idle core polls its inbox before it sleeps
+/// (`broker.core-spin-us`; 0 = sleep at once).
+inline constexpr size_t core_spin_us = 20;
+
 /// The fixed queue capacity of a `publisher`, as upstream.
 inline constexpr size_t publisher_capacity = 30;
 

@@ -46,6 +46,7 @@ core::core(configuration cfg)
                                 defaults::peer_buffer_size)),
     peer_policy_(policy_setting(cfg_, "broker.peer-overflow-policy",
                                 overflow_policy::disconnect)),
+    spin_(cfg_.get_count("broker.core-spin-us", defaults::core_spin_us)),
     inbox_(cfg_.get_count("broker.core-inbox-size", defaults::core_inbox_size),
            [this] { post([this] { drain(); }); }) {}
 
@@ -59,7 +60,27 @@ void core::start() {
     return;
   started_ = true;
   work_.emplace(io_.get_executor());
-  thread_ = std::thread{[this] { io_.run(); }};
+  thread_ = std::thread{[this] { run_loop(); }};
+}
+
+void core::run_loop() {
+  using clock = std::chrono::steady_clock;
+  while (!io_.stopped()) {
+    if (io_.poll() > 0)
+      continue;
+    // Idle. Under load the next batch is microseconds away, and sleeping
+    // costs a futex wake-up per batch: spin briefly before blocking.
+    if (spin_.count() > 0) {
+      auto until = clock::now() + spin_;
+      while (!inbox_.has_pending() && clock::now() < until)
+        std::this_thread::yield();
+      if (inbox_.has_pending()) {
+        drain();
+        continue;
+      }
+    }
+    io_.run_one();
+  }
 }
 
 void core::shutdown() {

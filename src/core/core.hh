@@ -176,6 +176,7 @@ private:
   void emit(error err);
   void deliver_now(topic t, data d);
 
+  void run_loop();
   void stop_on_core_thread();
   void fire_due_timers();
 
@@ -190,6 +191,7 @@ private:
   const overflow_policy subscriber_policy_;
   const size_t peer_buffer_;
   const overflow_policy peer_policy_;
+  const std::chrono::microseconds spin_;
 
   // -- threading -------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -39,6 +40,12 @@ public:
   /// Envelopes from peers not yet drained.
   size_t remote_pending() const;
 
+  /// True if something arrived since the last drain (lock-free, for the
+  /// core's brief spin before it goes to sleep).
+  bool has_pending() const noexcept {
+    return drain_scheduled_.load(std::memory_order_acquire);
+  }
+
   /// Rejects further input and releases waiting producers.
   void close();
 
@@ -53,7 +60,7 @@ private:
   const size_t capacity_;
   size_t waiting_ = 0;
   bool closed_ = false;
-  bool drain_scheduled_ = false;
+  std::atomic<bool> drain_scheduled_{false};
   std::function<void()> wakeup_;
 };
 

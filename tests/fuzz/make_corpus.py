@@ -130,6 +130,44 @@ FRAMES = {
     "truncated": struct.pack(">IBB", 100, 1, 3) + b"abc",
 }
 
+# Peer protocol frames (docs/protocol.md, section 5).
+NODE = bytes(range(0, 256, 17)) + struct.pack(">I", 4711)
+
+
+def frame(ftype, payload):
+    return struct.pack(">IBB", len(payload), 1, ftype) + payload
+
+
+def filt(*topics):
+    return varint(len(topics)) + b"".join(string(t)[1:] for t in topics)
+
+
+def hello(version=1, magic=b"BRKR", topics=("/a", "/b/c")):
+    return frame(1, magic + struct.pack(">H", version) + NODE
+                 + struct.pack(">Q", 0x0123456789ABCDEF) + filt(*topics))
+
+
+def data_frame(flags, topic, value, seq=42, ttl=20):
+    return frame(2, NODE + struct.pack(">QHB", seq, ttl, flags)
+                 + string(topic)[1:] + value)
+
+
+WIRE = {
+    "hello": hello(),
+    "hello_empty_filter": hello(topics=()),
+    "hello_version2": hello(version=2),
+    "hello_bad_magic": hello(magic=b"GET "),
+    "data": data_frame(0, "/a", string("hi")),
+    "data_targeted": data_frame(1, "/zeek/event", DATA["zeek_log"],
+                                seq=2**64 - 1, ttl=0),
+    "data_nested": data_frame(0, "", DATA["nested"]),
+    "filter_update": frame(3, filt("/x", "", "/zeek/events")),
+    "filter_update_empty": frame(3, filt()),
+    "heartbeat": frame(4, struct.pack(">Q", 7)),
+    "goodbye": frame(5, b"\x01" + string("duplicate")[1:]),
+    "goodbye_empty": frame(5, b"\x00\x00"),
+}
+
 
 def write(target, seeds):
     path = os.path.join(HERE, "corpus", target)
@@ -142,3 +180,4 @@ def write(target, seeds):
 if __name__ == "__main__":
     write("fuzz_data_decoder", DATA)
     write("fuzz_frame_header", FRAMES)
+    write("fuzz_wire", WIRE)
