@@ -48,11 +48,10 @@ void core::on_filter_update(node_id from, filter_type filter) {
 void core::set_peer_filter(uint32_t slot, filter_type filter) {
   auto& peer = peers_[slot];
   peer_routes_.remove_all(slot);
-  ++routes_version_;
   peer.filter = std::move(filter);
   for (auto& t : peer.filter)
     peer_routes_.add(t.string(), slot);
-    ++routes_version_;
+  ++routes_version_;
 }
 
 // -- peer slots ----------------------------------------------------------------

@@ -28,7 +28,7 @@ enum class frame_type : uint8_t {
   hello = 1,         ///< handshake: magic, version, endpoint id, filter
   data = 2,          ///< one or more (topic, data) messages
   filter_update = 3, ///< the sender's subscription filter changed
-  heartbeat = 4,     ///< liveness probe, no payload required
+  heartbeat = 4,     ///< liveness probe (8-byte counter, see wire.hh)
   goodbye = 5,       ///< orderly shutdown of the peering
 };
 
