@@ -23,7 +23,7 @@ inline constexpr size_t peer_buffer_size = 65536;
 
 /// Microseconds an idle core polls its inbox before it sleeps
 /// (`broker.core-spin-us`; 0 = sleep at once).
-inline constexpr size_t core_spin_us = 20;
+inline constexpr size_t core_spin_us = 0;
 
 /// The fixed queue capacity of a `publisher`, as upstream.
 inline constexpr size_t publisher_capacity = 30;

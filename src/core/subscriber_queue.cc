@@ -12,10 +12,7 @@ subscriber_queue::subscriber_queue(size_t capacity, overflow_policy policy)
 std::optional<data_message> subscriber_queue::pop(steady_deadline deadline) {
   std::unique_lock guard{mtx_};
   while (buf_.empty()) {
-    if (deadline == steady_deadline::max())
-      readable_.wait(guard);
-    else if (readable_.wait_until(guard, deadline) == std::cv_status::timeout
-             && buf_.empty())
+    if (!wait_for(guard, 1, deadline) && buf_.empty())
       return std::nullopt;
   }
   auto msg = buf_.take_front();
@@ -35,12 +32,23 @@ void subscriber_queue::pop_n(std::vector<data_message>& out, size_t num,
     after_pop_locked();
     if (taken == num)
       break;
-    if (deadline == steady_deadline::max())
-      readable_.wait(guard);
-    else if (readable_.wait_until(guard, deadline) == std::cv_status::timeout
-             && buf_.empty())
+    if (!wait_for(guard, num - taken, deadline) && buf_.empty())
       break;
   }
+}
+
+bool subscriber_queue::wait_for(std::unique_lock<std::mutex>& guard,
+                                size_t wanted, steady_deadline deadline) {
+  // The producer wakes us only once `wanted` messages are there (or at
+  // close): a reader collecting a batch sleeps through the small pushes.
+  wanted_ = wanted;
+  bool in_time = true;
+  if (deadline == steady_deadline::max())
+    readable_.wait(guard);
+  else
+    in_time = readable_.wait_until(guard, deadline) != std::cv_status::timeout;
+  wanted_ = 0;
+  return in_time;
 }
 
 std::vector<data_message> subscriber_queue::pop_all() {
@@ -81,9 +89,11 @@ size_t subscriber_queue::push(std::vector<data_message>& batch) {
   for (auto& msg : batch) {
     if (policy_ == overflow_policy::block) {
       if (buf_.size() >= capacity_) {
-        // Let the reader see what is there before we wait for room.
+        // Let the reader see what is there before we wait for room; it
+        // cannot get more than what fits.
         flare_.fire();
-        readable_.notify_all();
+        if (wanted_ > 0)
+          readable_.notify_all();
       }
       writable_.wait(guard,
                      [this] { return closed_ || buf_.size() < capacity_; });
@@ -94,12 +104,11 @@ size_t subscriber_queue::push(std::vector<data_message>& batch) {
   }
   batch.clear();
   dropped_ += drops;
-  if (was_empty && !buf_.empty()) {
+  if (was_empty && !buf_.empty())
     flare_.fire();
+  // A full buffer wakes the reader too: it can never hold more.
+  if (wanted_ > 0 && buf_.size() >= std::min(wanted_, capacity_))
     readable_.notify_all();
-  } else if (!buf_.empty()) {
-    readable_.notify_all();
-  }
   return drops;
 }
 

@@ -55,6 +55,8 @@ public:
 private:
   void push_locked(data_message&& msg, size_t& drops);
   void after_pop_locked();
+  bool wait_for(std::unique_lock<std::mutex>& guard, size_t wanted,
+                steady_deadline deadline);
 
   mutable std::mutex mtx_;
   std::condition_variable readable_;
@@ -65,6 +67,9 @@ private:
   const overflow_policy policy_;
   size_t dropped_ = 0;
   bool closed_ = false;
+  /// Messages the waiting reader needs before a wake-up is worth it (0: no
+  /// reader waits).
+  size_t wanted_ = 0;
 };
 
 } // namespace broker::detail
