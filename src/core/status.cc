@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "broker/data.hh"
+#include "data/quote.hh"
 
 namespace broker {
 
@@ -19,30 +20,6 @@ static_assert(std::size(sc_names)
                 == static_cast<size_t>(sc::endpoint_unreachable) + 1,
               "every status code needs a name");
 
-// Quotes the message so that the rendering stays unambiguous even if the
-// message contains quotes (same escapes as to_string(error)).
-void append_quoted(std::string& out, const std::string& str) {
-  out += '"';
-  for (char c : str) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += c;
-    }
-  }
-  out += '"';
-}
 
 } // namespace
 
@@ -88,7 +65,7 @@ std::string to_string(const status& x) {
     }
     result += ", ";
   }
-  append_quoted(result, *x.message());
+  detail::append_quoted(result, *x.message());
   result += ')';
   return result;
 }

@@ -2,6 +2,7 @@
 
 #include <iterator>
 #include <ostream>
+#include "data/quote.hh"
 
 namespace broker {
 
@@ -37,30 +38,6 @@ static_assert(std::size(ec_names)
                 == static_cast<size_t>(ec::invalid_status) + 1,
               "every error code needs a name");
 
-// Quotes a message so that the rendered error stays unambiguous even if the
-// message contains quotes or control characters.
-void append_quoted(std::string& out, const std::string& str) {
-  out += '"';
-  for (char c : str) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += c;
-    }
-  }
-  out += '"';
-}
 
 } // namespace
 
@@ -93,7 +70,7 @@ std::string to_string(const error& err) {
   result += to_string(err.code());
   if (!err.message().empty()) {
     result += ", ";
-    append_quoted(result, err.message());
+    detail::append_quoted(result, err.message());
   }
   result += ')';
   return result;
