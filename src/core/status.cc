@@ -20,7 +20,6 @@ static_assert(std::size(sc_names)
                 == static_cast<size_t>(sc::endpoint_unreachable) + 1,
               "every status code needs a name");
 
-
 } // namespace
 
 const char* to_string(sc code) noexcept {

@@ -38,7 +38,6 @@ static_assert(std::size(ec_names)
                 == static_cast<size_t>(ec::invalid_status) + 1,
               "every error code needs a name");
 
-
 } // namespace
 
 const char* to_string(ec code) noexcept {
