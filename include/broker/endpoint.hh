@@ -17,7 +17,9 @@
 #include "broker/publisher.hh"
 #include "broker/status_subscriber.hh"
 #include "broker/subscriber.hh"
+#include "broker/network_info.hh"
 #include "broker/time.hh"
+#include "broker/timeout.hh"
 #include "broker/topic.hh"
 
 namespace broker {
@@ -59,6 +61,29 @@ public:
   /// Ends an in-process peering: `peer_removed` here, `peer_lost` there.
   /// Returns false (and emits `peer_invalid`) if the two are not peers.
   bool unpeer(endpoint& other);
+
+  /// Accepts peers on `address` ("" = all interfaces) and `port` (0 = any
+  /// free port). Returns the bound port, or 0 (plus an error status).
+  uint16_t listen(const std::string& address = {}, uint16_t port = 0);
+
+  /// Peers over TCP. Blocks until the handshake completed (true). With
+  /// `retry` > 0 a failed attempt is repeated every `retry` (forever, as
+  /// upstream); with 0 a failed attempt returns false. Every failed attempt
+  /// emits `peer_unavailable`.
+  bool peer(const std::string& address, uint16_t port,
+            timeout::seconds retry = timeout::seconds{10});
+
+  bool peer(const network_info& where);
+
+  /// Like peer(), but returns at once.
+  void peer_nosync(const std::string& address, uint16_t port,
+                   timeout::seconds retry = timeout::seconds{10});
+
+  /// Ends a TCP peering: `peer_removed` here, `peer_lost` there. Returns
+  /// false (and emits `peer_invalid`) for an unknown address.
+  bool unpeer(const std::string& address, uint16_t port);
+
+  void unpeer_nosync(const std::string& address, uint16_t port);
 
   /// Established peers.
   std::vector<peer_info> peers() const;

@@ -4,6 +4,7 @@
 
 #include "broker/convert.hh"
 #include "broker/defaults.hh"
+#include "net/connection.hh"
 
 namespace broker::detail {
 
@@ -123,10 +124,22 @@ void core::shutdown() {
   // The thread is gone: drop what other cores may still hold references to.
   peers_.clear();
   peer_index_by_id_.clear();
+  handshakes_.clear();
+  conn_slots_.clear();
+  acceptor_.reset();
   timers_.clear();
 }
 
 void core::stop_on_core_thread() {
+  if (acceptor_) {
+    std::error_code ec;
+    acceptor_->close(ec);
+  }
+  for (auto& [ptr, hs] : handshakes_)
+    hs.conn->close(format::goodbye_reason::shutdown, "endpoint shut down");
+  for (auto& slot : peers_)
+    if (slot.conn)
+      slot.conn->close(format::goodbye_reason::shutdown, "endpoint shut down");
   for (auto& slot : peers_) {
     if (!slot.remote)
       continue;

@@ -2,6 +2,7 @@
 
 #include <asio/io_context.hpp>
 #include <asio/executor_work_guard.hpp>
+#include <asio/ip/tcp.hpp>
 #include <asio/post.hpp>
 
 #include <atomic>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "broker/configuration.hh"
+#include "broker/network_info.hh"
 #include "broker/endpoint_info.hh"
 #include "broker/error.hh"
 #include "broker/node_id.hh"
@@ -31,6 +33,11 @@
 #include "core/prefix_index.hh"
 #include "core/publisher_state.hh"
 #include "core/subscriber_queue.hh"
+#include "format/wire.hh"
+
+namespace broker::net {
+class connection;
+} // namespace broker::net
 
 namespace broker::detail {
 
@@ -95,6 +102,16 @@ public:
 
   bool peer_with(const std::shared_ptr<core>& other);
 
+  /// Listens for peers; returns the bound port or 0 (with an error status).
+  uint16_t listen(const std::string& address, uint16_t port);
+
+  /// Dials a peer over TCP. With `wait`, blocks until the handshake is done
+  /// (true) or, for retry == 0, until the attempt failed (false).
+  bool peer_remote(network_info where, bool wait);
+
+  /// Ends a TCP peering; false and `peer_invalid` if there is none.
+  bool unpeer_remote(const std::string& address, uint16_t port);
+
   bool unpeer_from(const std::shared_ptr<core>& other);
 
   std::vector<peer_info> peers();
@@ -140,6 +157,16 @@ private:
     uint64_t epoch = 0;
     bool established = false;
     bool outbound = false;
+    /// Set for a TCP peer (then `remote` is null).
+    std::shared_ptr<net::connection> conn;
+  };
+
+  /// A TCP connection that has not completed its hello exchange yet.
+  struct handshake {
+    std::shared_ptr<net::connection> conn;
+    /// Where we dialled (outbound) or nothing (inbound).
+    std::optional<network_info> dialed;
+    std::shared_ptr<std::promise<bool>> done;
   };
 
   // -- core thread only ------------------------------------------------------
@@ -147,6 +174,7 @@ private:
   void drain();
   void route_local(publish_request& req);
   void route_remote(peer_batch& batch);
+  void route_incoming(envelope& env, uint32_t from);
   void deliver_to_subscribers(const data_message& msg);
   void forward_to_peers(const envelope& env, uint32_t except);
   void flush();
@@ -155,6 +183,7 @@ private:
                       const std::string& topic, F&& f);
   dedup_window& window_of(const node_id& origin);
   void handle_peer_overflow(uint32_t slot, size_t count);
+  void send_to_connection(peer_slot& peer);
   void report_overflows();
   void release_publishers(std::vector<publish_request>& reqs);
 
@@ -178,6 +207,21 @@ private:
 
   void run_loop();
   void stop_on_core_thread();
+
+  // -- TCP peers (core_network.cc) -------------------------------------------
+  void accept_next();
+  void dial(network_info where, std::shared_ptr<std::promise<bool>> done);
+  void start_connection(asio::ip::tcp::socket sock,
+                        std::optional<network_info> dialed,
+                        std::shared_ptr<std::promise<bool>> done);
+  void on_conn_hello(net::connection& conn, format::hello&& msg);
+  void on_conn_data(net::connection& conn, envelope&& env);
+  void on_conn_filter(net::connection& conn, filter_type&& filter);
+  void on_conn_closed(net::connection& conn, const error& err);
+  void connect_failed(const network_info& where, const std::string& why,
+                      std::shared_ptr<std::promise<bool>> done);
+  void redial_after(const network_info& where);
+  format::hello my_hello() const;
   void fire_due_timers();
 
   // -- configuration (immutable after construction) --------------------------
@@ -237,6 +281,9 @@ private:
   dedup_window* last_window_ = nullptr;
   uint64_t seq_ = 0;
   std::multimap<timestamp, std::function<void()>> timers_;
+  std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
+  std::unordered_map<net::connection*, handshake> handshakes_;
+  std::unordered_map<net::connection*, uint32_t> conn_slots_;
 };
 
 template <class F>

@@ -5,6 +5,7 @@
 
 #include "broker/convert.hh"
 #include "core/filter.hh"
+#include "net/connection.hh"
 
 namespace broker::detail {
 
@@ -30,6 +31,10 @@ void core::extend_filter(const filter_type& topics) {
 
 void core::broadcast_filter() {
   for (auto& peer : peers_) {
+    if (peer.conn && peer.established) {
+      peer.conn->send_filter(filter_);
+      continue;
+    }
     if (!peer.remote)
       continue;
     auto remote = peer.remote;
@@ -215,9 +220,9 @@ std::vector<peer_info> core::peers() {
   auto result = call([this] {
     std::vector<peer_info> xs;
     for (auto& peer : peers_) {
-      if (!peer.remote)
+      if (!peer.remote && !peer.conn)
         continue;
-      auto flags = peer_flags::local
+      auto flags = (peer.conn ? peer_flags::remote : peer_flags::local)
                    + (peer.outbound ? peer_flags::outbound
                                     : peer_flags::inbound);
       xs.push_back(peer_info{peer.info, flags,
@@ -242,6 +247,11 @@ std::vector<topic> core::peer_subscriptions() {
 }
 
 // -- statuses and errors -------------------------------------------------------
+
+// The codes the other files of the core emit.
+template void core::emit<sc::peer_added>(const endpoint_info&, std::string);
+template void core::emit<sc::peer_removed>(const endpoint_info&, std::string);
+template void core::emit<sc::peer_lost>(const endpoint_info&, std::string);
 
 void core::emit(error err) {
   data d;

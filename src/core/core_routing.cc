@@ -2,6 +2,8 @@
 // destination, flushing. Runs on the core thread only.
 #include "core/core.hh"
 
+#include "net/connection.hh"
+
 #include <algorithm>
 #include <string_view>
 
@@ -52,22 +54,25 @@ void core::route_remote(peer_batch& batch) {
   if (sender == peer_index_by_id_.end())
     return; // Unpeered while the batch was in flight.
   auto from = sender->second;
-  for (auto& env : batch.items) {
-    if (env.origin == id_ || env.ttl == 0)
-      continue;
-    if (!window_of(env.origin).accept(env.seq))
-      continue;
-    deliver_to_subscribers(env.msg);
-    if (env.targeted || !forward_)
-      continue;
-    auto ttl = std::min<uint16_t>(ttl_, env.ttl - 1);
-    if (ends_with(env.msg.get_topic().string(), topic::clone_suffix_str))
-      ttl = 0;
-    if (ttl == 0)
-      continue;
-    env.ttl = ttl;
-    forward_to_peers(env, from);
-  }
+  for (auto& env : batch.items)
+    route_incoming(env, from);
+}
+
+void core::route_incoming(envelope& env, uint32_t from) {
+  if (env.origin == id_ || env.ttl == 0)
+    return;
+  if (!window_of(env.origin).accept(env.seq))
+    return;
+  deliver_to_subscribers(env.msg);
+  if (env.targeted || !forward_)
+    return;
+  auto ttl = std::min<uint16_t>(ttl_, env.ttl - 1);
+  if (ends_with(env.msg.get_topic().string(), topic::clone_suffix_str))
+    ttl = 0;
+  if (ttl == 0)
+    return;
+  env.ttl = ttl;
+  forward_to_peers(env, from);
 }
 
 template <class F>
@@ -136,6 +141,10 @@ void core::flush() {
   touched_subs_.clear();
   for (auto slot : touched_peers_) {
     auto& peer = peers_[slot];
+    if (peer.conn) {
+      send_to_connection(peer);
+      continue;
+    }
     if (!peer.remote || peer.pending.empty()) {
       peer.pending.clear();
       continue;
@@ -153,6 +162,12 @@ void core::flush() {
   }
   touched_peers_.clear();
   report_overflows();
+}
+
+void core::send_to_connection(peer_slot& peer) {
+  for (auto& env : peer.pending)
+    peer.conn->send_data(env);
+  peer.pending.clear();
 }
 
 void core::release_publishers(std::vector<publish_request>& reqs) {

@@ -35,6 +35,35 @@ bool endpoint::unpeer(endpoint& other) {
   return core_->unpeer_from(other.core_);
 }
 
+uint16_t endpoint::listen(const std::string& address, uint16_t port) {
+  return core_->listen(address, port);
+}
+
+bool endpoint::peer(const std::string& address, uint16_t port,
+                    timeout::seconds retry) {
+  return core_->peer_remote(network_info{address, port, retry}, true);
+}
+
+bool endpoint::peer(const network_info& where) {
+  return core_->peer_remote(where, true);
+}
+
+void endpoint::peer_nosync(const std::string& address, uint16_t port,
+                           timeout::seconds retry) {
+  core_->peer_remote(network_info{address, port, retry}, false);
+}
+
+bool endpoint::unpeer(const std::string& address, uint16_t port) {
+  return core_->unpeer_remote(address, port);
+}
+
+void endpoint::unpeer_nosync(const std::string& address, uint16_t port) {
+  core_->post([c = core_.get(), address, port] {
+    // Runs on the core thread, where call() executes inline.
+    c->unpeer_remote(address, port);
+  });
+}
+
 std::vector<peer_info> endpoint::peers() const {
   return core_->peers();
 }

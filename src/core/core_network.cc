@@ -1,0 +1,282 @@
+// Peering over TCP: listening, dialling with retries, the hello exchange,
+// and connections coming and going. Runs on the core thread; the public
+// entry points post to it.
+#include "core/core.hh"
+
+#include <asio/connect.hpp>
+#include <asio/ip/v6_only.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <random>
+
+#include "net/connection.hh"
+
+namespace broker::detail {
+
+namespace {
+
+/// Random per process: lets a listener recognise a dialler of its own
+/// process (see docs/protocol.md).
+uint64_t process_token() {
+  static const uint64_t token = [] {
+    std::random_device rd;
+    return (uint64_t{rd()} << 32) ^ rd();
+  }();
+  return token;
+}
+
+} // namespace
+
+format::hello core::my_hello() const {
+  format::hello result;
+  result.id = id_;
+  result.process_token = process_token();
+  result.filter = filter_;
+  return result;
+}
+
+// -- listening -----------------------------------------------------------------
+
+uint16_t core::listen(const std::string& address, uint16_t port) {
+  auto result = call([this, address, port]() -> uint16_t {
+    std::error_code ec;
+    auto addr = address.empty() ? asio::ip::address{asio::ip::address_v6::any()}
+                                : asio::ip::make_address(address, ec);
+    asio::ip::tcp::endpoint ep{addr, port};
+    auto acc = std::make_unique<asio::ip::tcp::acceptor>(io_);
+    if (!ec)
+      acc->open(ep.protocol(), ec);
+    if (!ec)
+      acc->set_option(asio::ip::tcp::acceptor::reuse_address{true}, ec);
+    if (!ec && addr.is_v6())
+      acc->set_option(asio::ip::v6_only{false}, ec);
+    if (!ec)
+      acc->bind(ep, ec);
+    if (!ec)
+      acc->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      emit(error{ec::unspecified, "cannot listen on " + address + ":"
+                                    + std::to_string(port) + ": "
+                                    + ec.message()});
+      return 0;
+    }
+    acceptor_ = std::move(acc);
+    accept_next();
+    return acceptor_->local_endpoint().port();
+  });
+  return result.value_or(0);
+}
+
+void core::accept_next() {
+  acceptor_->async_accept([this](std::error_code ec,
+                                 asio::ip::tcp::socket sock) {
+    if (ec == asio::error::operation_aborted || stopped_ || !acceptor_)
+      return;
+    if (!ec)
+      start_connection(std::move(sock), std::nullopt, nullptr);
+    accept_next();
+  });
+}
+
+// -- dialling ------------------------------------------------------------------
+
+bool core::peer_remote(network_info where, bool wait) {
+  if (stopped_)
+    return false;
+  auto done = std::make_shared<std::promise<bool>>();
+  auto fut = done->get_future();
+  post([this, where, done] { dial(where, done); });
+  if (!wait)
+    return true;
+  // With retries this may wait forever (as upstream), but never past
+  // shutdown, which abandons pending attempts without answering them.
+  while (fut.wait_for(std::chrono::milliseconds{50})
+         != std::future_status::ready)
+    if (stopped_)
+      return false;
+  return fut.get();
+}
+
+void core::dial(network_info where, std::shared_ptr<std::promise<bool>> done) {
+  if (stopped_) {
+    if (done)
+      done->set_value(false);
+    return;
+  }
+  auto sock = std::make_shared<asio::ip::tcp::socket>(io_);
+  auto resolver = std::make_shared<asio::ip::tcp::resolver>(io_);
+  resolver->async_resolve(
+    where.address, std::to_string(where.port),
+    [this, sock, resolver, where, done](std::error_code ec, auto results) {
+      if (ec) {
+        connect_failed(where, ec.message(), done);
+        return;
+      }
+      asio::async_connect(*sock, results,
+                          [this, sock, where, done](std::error_code ec,
+                                                    const auto&) {
+                            if (ec)
+                              connect_failed(where, ec.message(), done);
+                            else
+                              start_connection(std::move(*sock), where, done);
+                          });
+    });
+}
+
+void core::connect_failed(const network_info& where, const std::string& why,
+                          std::shared_ptr<std::promise<bool>> done) {
+  if (stopped_) {
+    if (done)
+      done->set_value(false);
+    return;
+  }
+  emit(error{ec::peer_unavailable, endpoint_info{node_id{}, where},
+             "unable to connect to remote peer (" + why + ")"});
+  if (where.retry.count() <= 0) {
+    if (done)
+      done->set_value(false);
+    return;
+  }
+  auto timer = std::make_shared<asio::steady_timer>(io_, where.retry);
+  timer->async_wait([this, timer, where, done](std::error_code ec) {
+    if (!ec && !stopped_)
+      dial(where, done);
+    else if (done)
+      done->set_value(false);
+  });
+}
+
+// -- connections ---------------------------------------------------------------
+
+void core::start_connection(asio::ip::tcp::socket sock,
+                            std::optional<network_info> dialed,
+                            std::shared_ptr<std::promise<bool>> done) {
+  net::connection::callbacks cbs;
+  cbs.on_hello = [this](auto& c, auto&& msg) {
+    on_conn_hello(c, std::move(msg));
+  };
+  cbs.on_data = [this](auto& c, auto&& env) { on_conn_data(c, std::move(env)); };
+  cbs.on_filter = [this](auto& c, auto&& f) { on_conn_filter(c, std::move(f)); };
+  cbs.on_batch_done = [this](auto&) { flush(); };
+  cbs.on_closed = [this](auto& c, const error& err) { on_conn_closed(c, err); };
+  auto conn = std::make_shared<net::connection>(std::move(sock), std::move(cbs));
+  handshakes_.emplace(conn.get(), handshake{conn, std::move(dialed), done});
+  conn->start(my_hello());
+}
+
+void core::on_conn_hello(net::connection& conn, format::hello&& msg) {
+  auto i = handshakes_.find(&conn);
+  if (i == handshakes_.end())
+    return;
+  auto hs = std::move(i->second);
+  handshakes_.erase(i);
+  auto reject = [&](format::goodbye_reason reason, const char* why) {
+    conn.close(reason, why);
+    if (hs.done)
+      hs.done->set_value(false);
+  };
+  if (msg.id == id_)
+    return reject(format::goodbye_reason::self, "connected to itself");
+  if (peer_index_by_id_.count(msg.id) > 0) {
+    // Already peered (e.g. both sides dialled at once): keep the first.
+    conn.close(format::goodbye_reason::duplicate, "already peered");
+    if (hs.done)
+      hs.done->set_value(true);
+    return;
+  }
+  uint32_t slot;
+  if (free_peers_.empty()) {
+    slot = static_cast<uint32_t>(peers_.size());
+    peers_.emplace_back();
+  } else {
+    slot = free_peers_.back();
+    free_peers_.pop_back();
+  }
+  auto& peer = peers_[slot];
+  peer.conn = hs.conn;
+  peer.outbound = hs.dialed.has_value();
+  auto net_info = hs.dialed ? *hs.dialed
+                            : network_info{conn.remote_address(),
+                                           conn.remote_port()};
+  peer.info = endpoint_info{msg.id, net_info};
+  peer.established = true;
+  peer_index_by_id_[msg.id] = slot;
+  conn_slots_[&conn] = slot;
+  set_peer_filter(slot, std::move(msg.filter));
+  emit<sc::peer_added>(peer.info, "handshake successful");
+  if (hs.done)
+    hs.done->set_value(true);
+}
+
+void core::on_conn_data(net::connection& conn, envelope&& env) {
+  auto i = conn_slots_.find(&conn);
+  if (i != conn_slots_.end())
+    route_incoming(env, i->second);
+}
+
+void core::on_conn_filter(net::connection& conn, filter_type&& filter) {
+  auto i = conn_slots_.find(&conn);
+  if (i != conn_slots_.end())
+    set_peer_filter(i->second, std::move(filter));
+}
+
+void core::on_conn_closed(net::connection& conn, const error& err) {
+  if (auto i = handshakes_.find(&conn); i != handshakes_.end()) {
+    auto hs = std::move(i->second);
+    handshakes_.erase(i);
+    auto where = hs.dialed.value_or(
+      network_info{conn.remote_address(), conn.remote_port()});
+    if (err && err.code() != ec::peer_unavailable)
+      emit(error{err.code(), endpoint_info{node_id{}, where}, err.message()});
+    if (hs.dialed)
+      connect_failed(where, "failed to complete handshake", hs.done);
+    return;
+  }
+  auto i = conn_slots_.find(&conn);
+  if (i == conn_slots_.end())
+    return;
+  auto slot = i->second;
+  conn_slots_.erase(i);
+  auto info = peers_[slot].info;
+  bool redial = peers_[slot].outbound && info.network
+                && info.network->retry.count() > 0;
+  if (err && err.code() != ec::peer_unavailable)
+    emit(error{err.code(), info, err.message()});
+  drop_peer(slot);
+  emit<sc::peer_lost>(info, "lost connection to remote peer");
+  if (redial && !stopped_)
+    redial_after(*info.network);
+}
+
+void core::redial_after(const network_info& where) {
+  auto timer = std::make_shared<asio::steady_timer>(io_, where.retry);
+  timer->async_wait([this, timer, where](std::error_code ec) {
+    if (!ec && !stopped_)
+      dial(where, nullptr);
+  });
+}
+
+bool core::unpeer_remote(const std::string& address, uint16_t port) {
+  auto result = call([this, address, port] {
+    for (uint32_t slot = 0; slot < peers_.size(); ++slot) {
+      auto& peer = peers_[slot];
+      if (!peer.conn || !peer.info.network
+          || peer.info.network->address != address
+          || peer.info.network->port != port)
+        continue;
+      auto info = peer.info;
+      conn_slots_.erase(peer.conn.get());
+      peer.conn->close(format::goodbye_reason::shutdown, "unpeered");
+      drop_peer(slot);
+      emit<sc::peer_removed>(info, "removed connection to remote peer");
+      return true;
+    }
+    emit(error{ec::peer_invalid,
+               endpoint_info{node_id{}, network_info{address, port}},
+               "cannot unpeer from unknown peer"});
+    return false;
+  });
+  return result.value_or(false);
+}
+
+} // namespace broker::detail
