@@ -221,6 +221,8 @@ void core::on_conn_filter(net::connection& conn, filter_type&& filter) {
 }
 
 void core::on_conn_closed(net::connection& conn, const error& err) {
+  // Deliver what the connection's last read batch routed.
+  flush();
   if (auto i = handshakes_.find(&conn); i != handshakes_.end()) {
     auto hs = std::move(i->second);
     handshakes_.erase(i);
