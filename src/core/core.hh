@@ -190,6 +190,7 @@ private:
   void extend_filter(const filter_type& topics);
   void broadcast_filter();
 
+  uint32_t alloc_peer_slot();
   uint32_t add_peer_slot(const std::shared_ptr<core>& remote, bool outbound);
   void set_peer_filter(uint32_t slot, filter_type filter);
   void drop_peer(uint32_t slot);

@@ -184,14 +184,7 @@ void core::on_conn_hello(net::connection& conn, format::hello&& msg) {
       hs.done->set_value(true);
     return;
   }
-  uint32_t slot;
-  if (free_peers_.empty()) {
-    slot = static_cast<uint32_t>(peers_.size());
-    peers_.emplace_back();
-  } else {
-    slot = free_peers_.back();
-    free_peers_.pop_back();
-  }
+  auto slot = alloc_peer_slot();
   auto& peer = peers_[slot];
   peer.conn = hs.conn;
   peer.outbound = hs.dialed.has_value();

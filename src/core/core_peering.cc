@@ -61,16 +61,19 @@ void core::set_peer_filter(uint32_t slot, filter_type filter) {
 
 // -- peer slots ----------------------------------------------------------------
 
+uint32_t core::alloc_peer_slot() {
+  if (free_peers_.empty()) {
+    peers_.emplace_back();
+    return static_cast<uint32_t>(peers_.size() - 1);
+  }
+  auto slot = free_peers_.back();
+  free_peers_.pop_back();
+  return slot;
+}
+
 uint32_t core::add_peer_slot(const std::shared_ptr<core>& remote,
                              bool outbound) {
-  uint32_t slot;
-  if (free_peers_.empty()) {
-    slot = static_cast<uint32_t>(peers_.size());
-    peers_.emplace_back();
-  } else {
-    slot = free_peers_.back();
-    free_peers_.pop_back();
-  }
+  auto slot = alloc_peer_slot();
   auto& peer = peers_[slot];
   peer.remote = remote;
   peer.info = endpoint_info{remote->id(), std::nullopt};
