@@ -169,9 +169,15 @@ bool core::unpeer_from(const std::shared_ptr<core>& other) {
     auto slot = i->second;
     auto info = peers_[slot].info;
     bool established = peers_[slot].established;
+    if (auto& conn = peers_[slot].conn) {
+      // Peered over TCP after all: say goodbye on the wire instead.
+      conn_slots_.erase(conn.get());
+      conn->close(format::goodbye_reason::shutdown, "unpeered");
+    } else {
+      other->post(
+        [target = other.get(), me = id_] { target->on_peer_gone(me); });
+    }
     drop_peer(slot);
-    other->post(
-      [target = other.get(), me = id_] { target->on_peer_gone(me); });
     if (established)
       emit<sc::peer_removed>(info, "removed connection to remote peer");
     return true;

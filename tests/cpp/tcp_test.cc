@@ -169,3 +169,14 @@ TEST(Tcp, GarbageOnTheListeningPortDropsOnlyThatConnection) {
   ASSERT_TRUE(msg);
   EXPECT_EQ(get_data(*msg), data{42});
 }
+
+TEST(Tcp, UnpeerByEndpointClosesTheConnection) {
+  endpoint a;
+  endpoint b;
+  auto ss_a = a.make_status_subscriber(true);
+  auto port = a.listen("127.0.0.1", 0);
+  ASSERT_TRUE(b.peer("127.0.0.1", port, 0s));
+  EXPECT_EQ(next_status(ss_a).code(), sc::peer_added);
+  ASSERT_TRUE(b.unpeer(a));
+  EXPECT_EQ(next_status(ss_a).code(), sc::peer_lost);
+}
