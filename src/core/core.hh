@@ -183,7 +183,7 @@ private:
                       const std::string& topic, F&& f);
   dedup_window& window_of(const node_id& origin);
   void handle_peer_overflow(uint32_t slot, size_t count);
-  void send_to_connection(peer_slot& peer);
+  void send_to_connection(uint32_t slot);
   void report_overflows();
   void release_publishers(std::vector<publish_request>& reqs);
 

@@ -206,10 +206,15 @@ void core::handle_peer_overflow(uint32_t slot, size_t count) {
              "peer buffer full: dropped " + std::to_string(count)
                + " messages (policy " + to_string(policy) + ")"});
   if (policy == overflow_policy::disconnect) {
-    auto remote = peer.remote;
+    if (auto conn = peer.conn) {
+      conn_slots_.erase(conn.get());
+      conn->close(format::goodbye_reason::shutdown, "send buffer overflow");
+    } else {
+      auto remote = peer.remote;
+      remote->post(
+        [target = remote.get(), me = id_] { target->on_peer_gone(me); });
+    }
     drop_peer(slot);
-    remote->post(
-      [target = remote.get(), me = id_] { target->on_peer_gone(me); });
     emit<sc::peer_removed>(info, "removed connection to remote peer");
   }
 }

@@ -142,7 +142,7 @@ void core::flush() {
   for (auto slot : touched_peers_) {
     auto& peer = peers_[slot];
     if (peer.conn) {
-      send_to_connection(peer);
+      send_to_connection(slot);
       continue;
     }
     if (!peer.remote || peer.pending.empty()) {
@@ -164,7 +164,15 @@ void core::flush() {
   report_overflows();
 }
 
-void core::send_to_connection(peer_slot& peer) {
+void core::send_to_connection(uint32_t slot) {
+  auto& peer = peers_[slot];
+  auto count = peer.pending.size();
+  // The kernel's socket buffer is full when messages queue up here: the
+  // peer reads slower than we send.
+  if (peer.conn->queued_messages() + count > peer_buffer_) {
+    handle_peer_overflow(slot, count);
+    return;
+  }
   for (auto& env : peer.pending)
     peer.conn->send_data(env);
   peer.pending.clear();

@@ -32,8 +32,9 @@ void connection::start(const format::hello& mine) {
 void connection::send_data(const detail::envelope& env) {
   if (closed_)
     return;
-  format::write_data_frame(env.origin, env.seq, env.ttl, env.targeted,
-                           env.msg.get_topic(), env.msg.get_data(), out_);
+  if (format::write_data_frame(env.origin, env.seq, env.ttl, env.targeted,
+                               env.msg.get_topic(), env.msg.get_data(), out_))
+    ++out_msgs_;
   flush();
 }
 
@@ -71,9 +72,12 @@ void connection::flush() {
   if (!writing_.empty() || out_.empty() || closed_)
     return;
   writing_.swap(out_);
+  writing_msgs_ = out_msgs_;
+  out_msgs_ = 0;
   asio::async_write(sock_, asio::buffer(writing_),
                     [self = shared_from_this()](std::error_code ec, size_t) {
                       self->writing_.clear();
+                      self->writing_msgs_ = 0;
                       if (self->closed_)
                         return;
                       if (ec) {

@@ -49,6 +49,11 @@ public:
   /// Bytes queued but not yet written.
   size_t buffered() const noexcept { return out_.size() + writing_.size(); }
 
+  /// Data frames queued but not yet written.
+  size_t queued_messages() const noexcept {
+    return out_msgs_ + writing_msgs_;
+  }
+
   const std::string& remote_address() const noexcept { return address_; }
 
   uint16_t remote_port() const noexcept { return port_; }
@@ -70,6 +75,8 @@ private:
   size_t in_used_ = 0;
   std::vector<uint8_t> out_;
   std::vector<uint8_t> writing_;
+  size_t out_msgs_ = 0;
+  size_t writing_msgs_ = 0;
   bool got_hello_ = false;
   bool closed_ = false;
 };

@@ -7,6 +7,7 @@
 #include <asio/write.hpp>
 
 #include "broker/broker.hh"
+#include "format/wire.hh"
 #include "test_util.hh"
 
 using namespace broker;
@@ -179,4 +180,44 @@ TEST(Tcp, UnpeerByEndpointClosesTheConnection) {
   EXPECT_EQ(next_status(ss_a).code(), sc::peer_added);
   ASSERT_TRUE(b.unpeer(a));
   EXPECT_EQ(next_status(ss_a).code(), sc::peer_lost);
+}
+
+TEST(Tcp, PeerThatStopsReadingIsDisconnectedAtTheBufferBound) {
+  configuration cfg;
+  cfg.set("broker.peer-buffer-size", count{5000});
+  endpoint a{std::move(cfg)};
+  auto ss = a.make_status_subscriber(true);
+  auto port = a.listen("127.0.0.1", 0);
+  // A peer that says hello, subscribes to everything, and never reads.
+  asio::io_context io;
+  asio::ip::tcp::socket sock{io};
+  sock.connect({asio::ip::make_address("127.0.0.1"), port});
+  std::vector<uint8_t> hello;
+  format::hello msg;
+  msg.id = node_id::random();
+  msg.filter = {"/t"};
+  ASSERT_TRUE(format::write_hello(msg, hello));
+  asio::write(sock, asio::buffer(hello));
+  EXPECT_EQ(next_status(ss).code(), sc::peer_added);
+  const std::string payload(1024, 'x');
+  bool overflowed = false;
+  // Bounded: 100 MB at most; the socket buffers hold a few MB.
+  size_t published = 0;
+  for (int chunk = 0; chunk < 200 && !overflowed; ++chunk) {
+    for (int i = 0; i < 500; ++i, ++published)
+      a.publish("/t", payload);
+    for (auto& x : ss.poll())
+      if (auto err = get_if<error>(&x))
+        overflowed = err->message().find("peer buffer full")
+                     != std::string::npos;
+  }
+  if (!overflowed) {
+    auto err = next_error(ss);
+    overflowed = err.message().find("peer buffer full") != std::string::npos;
+  }
+  EXPECT_TRUE(overflowed);
+  // More than the bound went out before the overflow: the socket buffers
+  // took their share first.
+  EXPECT_GT(published, 5000u);
+  EXPECT_TRUE(eventually([&] { return a.peers().empty(); }));
 }
