@@ -14,9 +14,12 @@
 #include "format/data_writer.hh"
 #include "format/identical.hh"
 #include "format/limits.hh"
+#include "hex_util.hh"
 
 using namespace broker;
 using bytes = std::vector<uint8_t>;
+using broker::test::from_hex;
+using broker::test::hex;
 
 namespace {
 
@@ -36,39 +39,6 @@ address make_v6(std::initializer_list<uint8_t> prefix) {
 bytes encode_ok(const data& x) {
   bytes out;
   EXPECT_TRUE(format::encode(x, out)) << to_string(x);
-  return out;
-}
-
-std::string hex(const bytes& buf) {
-  static const char digits[] = "0123456789abcdef";
-  std::string out;
-  for (auto b : buf) {
-    if (!out.empty())
-      out += ' ';
-    out += digits[b >> 4];
-    out += digits[b & 0xf];
-  }
-  return out;
-}
-
-bytes from_hex(const std::string& str) {
-  bytes out;
-  int nibble = -1;
-  for (auto c : str) {
-    int v;
-    if (c >= '0' && c <= '9')
-      v = c - '0';
-    else if (c >= 'a' && c <= 'f')
-      v = c - 'a' + 10;
-    else
-      continue;
-    if (nibble < 0) {
-      nibble = v;
-    } else {
-      out.push_back(static_cast<uint8_t>(nibble << 4 | v));
-      nibble = -1;
-    }
-  }
   return out;
 }
 

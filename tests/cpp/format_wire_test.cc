@@ -15,49 +15,15 @@
 #include "format/frame.hh"
 #include "format/limits.hh"
 #include "format/wire.hh"
+#include "hex_util.hh"
 
 using namespace broker;
 using namespace broker::format;
 using bytes = std::vector<uint8_t>;
+using broker::test::from_hex;
+using broker::test::hex;
 
 namespace {
-
-std::string hex(const uint8_t* first, size_t size) {
-  static const char digits[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < size; ++i) {
-    if (!out.empty())
-      out += ' ';
-    out += digits[first[i] >> 4];
-    out += digits[first[i] & 0xf];
-  }
-  return out;
-}
-
-std::string hex(const bytes& buf) {
-  return hex(buf.data(), buf.size());
-}
-
-bytes from_hex(const std::string& str) {
-  bytes out;
-  int hi = -1;
-  for (auto c : str) {
-    int v;
-    if (c >= '0' && c <= '9')
-      v = c - '0';
-    else if (c >= 'a' && c <= 'f')
-      v = c - 'a' + 10;
-    else
-      continue;
-    if (hi < 0) {
-      hi = v;
-    } else {
-      out.push_back(static_cast<uint8_t>(hi << 4 | v));
-      hi = -1;
-    }
-  }
-  return out;
-}
 
 // The id used by the golden examples: bytes 00 11 22 ... ff, pid 4711.
 node_id example_id() {
