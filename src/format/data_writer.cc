@@ -25,6 +25,18 @@ bool writer::put(const data& x) {
   return false;
 }
 
+template <class Sequence>
+bool writer::put_sequence(uint8_t tag, const Sequence& xs, size_t depth_left) {
+  if (depth_left == 0)
+    return false;
+  out_.push_back(tag);
+  put_varint(xs.size());
+  for (const auto& elem : xs)
+    if (!put_value(elem, depth_left - 1))
+      return false;
+  return true;
+}
+
 bool writer::put_value(const data& x, size_t depth_left) {
   const auto& v = x.get_data();
   auto index = static_cast<uint8_t>(v.index());
@@ -109,17 +121,8 @@ bool writer::put_value(const data& x, size_t depth_left) {
       out_.push_back(index);
       put_string(alt<11>(v).name);
       return true;
-    case wire_tag::set: {
-      if (depth_left == 0)
-        return false;
-      const auto& xs = alt<12>(v);
-      out_.push_back(index);
-      put_varint(xs.size());
-      for (const auto& elem : xs)
-        if (!put_value(elem, depth_left - 1))
-          return false;
-      return true;
-    }
+    case wire_tag::set:
+      return put_sequence(index, alt<12>(v), depth_left);
     case wire_tag::table: {
       if (depth_left == 0)
         return false;
@@ -131,17 +134,8 @@ bool writer::put_value(const data& x, size_t depth_left) {
           return false;
       return true;
     }
-    case wire_tag::vector: {
-      if (depth_left == 0)
-        return false;
-      const auto& xs = alt<14>(v);
-      out_.push_back(index);
-      put_varint(xs.size());
-      for (const auto& elem : xs)
-        if (!put_value(elem, depth_left - 1))
-          return false;
-      return true;
-    }
+    case wire_tag::vector:
+      return put_sequence(index, alt<14>(v), depth_left);
   }
   return false; // unreachable: the variant has exactly 15 alternatives
 }

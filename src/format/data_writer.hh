@@ -57,6 +57,10 @@ public:
 private:
   bool put_value(const data& x, size_t depth_left);
 
+  /// A set or vector: tag, element count, elements one level deeper.
+  template <class Sequence>
+  bool put_sequence(uint8_t tag, const Sequence& xs, size_t depth_left);
+
   std::vector<uint8_t>& out_;
 };
 
