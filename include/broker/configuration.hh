@@ -8,6 +8,7 @@
 
 #include "broker/data.hh"
 #include "broker/defaults.hh"
+#include "broker/time.hh"
 
 namespace broker {
 
@@ -68,6 +69,10 @@ public:
 
   /// A string setting, falling back to `fallback` when unset or mistyped.
   std::string get_string(std::string_view key, std::string fallback) const;
+
+  /// A duration setting: a timespan, a string such as "500ms" or "10s", or
+  /// a number of seconds; `fallback` when unset or mistyped.
+  timespan get_timespan(std::string_view key, timespan fallback) const;
 
   const std::map<std::string, data, std::less<>>& settings() const noexcept {
     return settings_;

@@ -102,4 +102,24 @@ std::string configuration::get_string(std::string_view key,
   return fallback;
 }
 
+timespan configuration::get_timespan(std::string_view key,
+                                     timespan fallback) const {
+  auto x = get(key);
+  if (!x)
+    return fallback;
+  if (auto t = get_if<timespan>(*x))
+    return *t;
+  if (auto s = get_if<std::string>(*x)) {
+    if (auto t = from_string<timespan>(*s))
+      return *t;
+    return fallback;
+  }
+  if (auto c = get_if<count>(*x))
+    return std::chrono::seconds{*c};
+  if (auto r = get_if<real>(*x); r && *r >= 0)
+    return std::chrono::duration_cast<timespan>(
+      std::chrono::duration<double>{*r});
+  return fallback;
+}
+
 } // namespace broker

@@ -30,6 +30,21 @@ void remember(std::vector<std::weak_ptr<T>>& xs, const std::shared_ptr<T>& x) {
   xs.emplace_back(x);
 }
 
+net::connection_timing timing_settings(const configuration& cfg) {
+  using std::chrono::duration_cast;
+  using ms = std::chrono::milliseconds;
+  net::connection_timing result;
+  auto get = [&cfg](const char* key, ms fallback) {
+    return duration_cast<ms>(cfg.get_timespan(key, fallback));
+  };
+  result.handshake_timeout = get("broker.handshake-timeout",
+                                 result.handshake_timeout);
+  result.heartbeat_interval = std::max(
+    ms{1}, get("broker.heartbeat-interval", result.heartbeat_interval));
+  result.peer_timeout = get("broker.peer-timeout", result.peer_timeout);
+  return result;
+}
+
 } // namespace
 
 core::core(configuration cfg)
@@ -48,6 +63,7 @@ core::core(configuration cfg)
     peer_policy_(policy_setting(cfg_, "broker.peer-overflow-policy",
                                 overflow_policy::disconnect)),
     spin_(cfg_.get_count("broker.core-spin-us", defaults::core_spin_us)),
+    timing_(timing_settings(cfg_)),
     inbox_(cfg_.get_count("broker.core-inbox-size", defaults::core_inbox_size),
            [this] { post([this] { drain(); }); }) {}
 

@@ -34,10 +34,11 @@
 #include "core/publisher_state.hh"
 #include "core/subscriber_queue.hh"
 #include "format/wire.hh"
+#include "net/connection.hh"
 
-namespace broker::net {
-class connection;
-} // namespace broker::net
+namespace asio::ssl {
+class context;
+} // namespace asio::ssl
 
 namespace broker::detail {
 
@@ -167,6 +168,8 @@ private:
     /// Where we dialled (outbound) or nothing (inbound).
     std::optional<network_info> dialed;
     std::shared_ptr<std::promise<bool>> done;
+    /// The filter our hello carried (to catch up on changes since).
+    filter_type sent_filter;
   };
 
   // -- core thread only ------------------------------------------------------
@@ -216,6 +219,10 @@ private:
                         std::optional<network_info> dialed,
                         std::shared_ptr<std::promise<bool>> done);
   void on_conn_hello(net::connection& conn, format::hello&& msg);
+  void establish(handshake& hs, format::hello&& msg);
+  void resolve_duplicate(uint32_t slot, handshake& hs, format::hello&& msg);
+  void on_handshake_closed(net::connection& conn, const error& err);
+  std::shared_ptr<asio::ssl::context> tls_context(const endpoint_info& ctx);
   void on_conn_data(net::connection& conn, envelope&& env);
   void on_conn_filter(net::connection& conn, filter_type&& filter);
   void on_conn_closed(net::connection& conn, const error& err);
@@ -237,6 +244,7 @@ private:
   const size_t peer_buffer_;
   const overflow_policy peer_policy_;
   const std::chrono::microseconds spin_;
+  const net::connection_timing timing_;
 
   // -- threading -------------------------------------------------------------
 
@@ -283,6 +291,8 @@ private:
   uint64_t seq_ = 0;
   std::multimap<timestamp, std::function<void()>> timers_;
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
+  /// Created on first use unless `disable_ssl`.
+  std::shared_ptr<asio::ssl::context> tls_;
   std::unordered_map<net::connection*, handshake> handshakes_;
   std::unordered_map<net::connection*, uint32_t> conn_slots_;
 };

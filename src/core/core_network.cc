@@ -10,6 +10,9 @@
 #include <random>
 
 #include "net/connection.hh"
+#include "net/tls_context.hh"
+
+#include <asio/ssl/context.hpp>
 
 namespace broker::detail {
 
@@ -33,6 +36,19 @@ format::hello core::my_hello() const {
   result.process_token = process_token();
   result.filter = filter_;
   return result;
+}
+
+std::shared_ptr<asio::ssl::context>
+core::tls_context(const endpoint_info& ctx) {
+  if (!tls_) {
+    auto made = net::make_tls_context(net::tls_settings::from(cfg_));
+    if (!made) {
+      emit(error{made.error().code(), ctx, made.error().message()});
+      return nullptr;
+    }
+    tls_ = std::move(*made);
+  }
+  return tls_;
 }
 
 // -- listening -----------------------------------------------------------------
@@ -60,6 +76,9 @@ uint16_t core::listen(const std::string& address, uint16_t port) {
                                     + ec.message()});
       return 0;
     }
+    if (!cfg_.options().disable_ssl
+        && !tls_context(endpoint_info{id_, network_info{address, port}}))
+      return 0;
     acceptor_ = std::move(acc);
     accept_next();
     return acceptor_->local_endpoint().port();
@@ -103,6 +122,12 @@ void core::dial(network_info where, std::shared_ptr<std::promise<bool>> done) {
       done->set_value(false);
     return;
   }
+  if (!cfg_.options().disable_ssl && !tls_) {
+    if (!tls_context(endpoint_info{node_id{}, where})) {
+      connect_failed(where, "TLS is misconfigured", done);
+      return;
+    }
+  }
   auto sock = std::make_shared<asio::ip::tcp::socket>(io_);
   auto resolver = std::make_shared<asio::ip::tcp::resolver>(io_);
   resolver->async_resolve(
@@ -144,103 +169,6 @@ void core::connect_failed(const network_info& where, const std::string& why,
     else if (done)
       done->set_value(false);
   });
-}
-
-// -- connections ---------------------------------------------------------------
-
-void core::start_connection(asio::ip::tcp::socket sock,
-                            std::optional<network_info> dialed,
-                            std::shared_ptr<std::promise<bool>> done) {
-  net::connection::callbacks cbs;
-  cbs.on_hello = [this](auto& c, auto&& msg) {
-    on_conn_hello(c, std::move(msg));
-  };
-  cbs.on_data = [this](auto& c, auto&& env) { on_conn_data(c, std::move(env)); };
-  cbs.on_filter = [this](auto& c, auto&& f) { on_conn_filter(c, std::move(f)); };
-  cbs.on_batch_done = [this](auto&) { flush(); };
-  cbs.on_closed = [this](auto& c, const error& err) { on_conn_closed(c, err); };
-  auto conn = std::make_shared<net::connection>(std::move(sock), std::move(cbs));
-  handshakes_.emplace(conn.get(), handshake{conn, std::move(dialed), done});
-  conn->start(my_hello());
-}
-
-void core::on_conn_hello(net::connection& conn, format::hello&& msg) {
-  auto i = handshakes_.find(&conn);
-  if (i == handshakes_.end())
-    return;
-  auto hs = std::move(i->second);
-  handshakes_.erase(i);
-  auto reject = [&](format::goodbye_reason reason, const char* why) {
-    conn.close(reason, why);
-    if (hs.done)
-      hs.done->set_value(false);
-  };
-  if (msg.id == id_)
-    return reject(format::goodbye_reason::self, "connected to itself");
-  if (peer_index_by_id_.count(msg.id) > 0) {
-    // Already peered (e.g. both sides dialled at once): keep the first.
-    conn.close(format::goodbye_reason::duplicate, "already peered");
-    if (hs.done)
-      hs.done->set_value(true);
-    return;
-  }
-  auto slot = alloc_peer_slot();
-  auto& peer = peers_[slot];
-  peer.conn = hs.conn;
-  peer.outbound = hs.dialed.has_value();
-  auto net_info = hs.dialed ? *hs.dialed
-                            : network_info{conn.remote_address(),
-                                           conn.remote_port()};
-  peer.info = endpoint_info{msg.id, net_info};
-  peer.established = true;
-  peer_index_by_id_[msg.id] = slot;
-  conn_slots_[&conn] = slot;
-  set_peer_filter(slot, std::move(msg.filter));
-  emit<sc::peer_added>(peer.info, "handshake successful");
-  if (hs.done)
-    hs.done->set_value(true);
-}
-
-void core::on_conn_data(net::connection& conn, envelope&& env) {
-  auto i = conn_slots_.find(&conn);
-  if (i != conn_slots_.end())
-    route_incoming(env, i->second);
-}
-
-void core::on_conn_filter(net::connection& conn, filter_type&& filter) {
-  auto i = conn_slots_.find(&conn);
-  if (i != conn_slots_.end())
-    set_peer_filter(i->second, std::move(filter));
-}
-
-void core::on_conn_closed(net::connection& conn, const error& err) {
-  // Deliver what the connection's last read batch routed.
-  flush();
-  if (auto i = handshakes_.find(&conn); i != handshakes_.end()) {
-    auto hs = std::move(i->second);
-    handshakes_.erase(i);
-    auto where = hs.dialed.value_or(
-      network_info{conn.remote_address(), conn.remote_port()});
-    if (err && err.code() != ec::peer_unavailable)
-      emit(error{err.code(), endpoint_info{node_id{}, where}, err.message()});
-    if (hs.dialed)
-      connect_failed(where, "failed to complete handshake", hs.done);
-    return;
-  }
-  auto i = conn_slots_.find(&conn);
-  if (i == conn_slots_.end())
-    return;
-  auto slot = i->second;
-  conn_slots_.erase(i);
-  auto info = peers_[slot].info;
-  bool redial = peers_[slot].outbound && info.network
-                && info.network->retry.count() > 0;
-  if (err && err.code() != ec::peer_unavailable)
-    emit(error{err.code(), info, err.message()});
-  drop_peer(slot);
-  emit<sc::peer_lost>(info, "lost connection to remote peer");
-  if (redial && !stopped_)
-    redial_after(*info.network);
 }
 
 void core::redial_after(const network_info& where) {

@@ -1,7 +1,5 @@
 #include "net/connection.hh"
 
-#include <asio/write.hpp>
-
 #include <cstring>
 
 namespace broker::net {
@@ -10,20 +8,56 @@ namespace {
 
 constexpr size_t read_chunk = 64 * 1024;
 
+/// The goodbye a receiver sends for a frame it cannot accept.
+format::goodbye_reason reason_for(const error& err) {
+  return err.code() == ec::peer_incompatible
+           ? format::goodbye_reason::incompatible
+           : format::goodbye_reason::protocol_error;
+}
+
+std::string seconds_text(std::chrono::milliseconds ms) {
+  auto text = std::to_string(ms.count() / 1000.0);
+  text.erase(text.find_last_not_of('0') + 1);
+  if (text.back() == '.')
+    text.pop_back();
+  return text + "s";
+}
+
 } // namespace
 
-connection::connection(asio::ip::tcp::socket sock, callbacks cbs)
-  : sock_(std::move(sock)), cbs_(std::move(cbs)) {
+connection::connection(stream s, callbacks cbs, connection_timing timing)
+  : stream_(std::move(s)),
+    cbs_(std::move(cbs)),
+    timing_(timing),
+    ticker_(stream_.socket().get_executor()) {
   std::error_code ec;
-  auto ep = sock_.remote_endpoint(ec);
-  if (!ec) {
+  auto& sock = stream_.socket();
+  if (auto ep = sock.remote_endpoint(ec); !ec) {
     address_ = ep.address().to_string();
     port_ = ep.port();
   }
-  sock_.set_option(asio::ip::tcp::no_delay{true}, ec);
+  if (auto ep = sock.local_endpoint(ec); !ec)
+    local_port_ = ep.port();
+  sock.set_option(asio::ip::tcp::no_delay{true}, ec);
 }
 
-void connection::start(const format::hello& mine) {
+void connection::start(const format::hello& mine, bool inbound) {
+  started_ = last_rx_ = last_tx_ = clock::now();
+  schedule_tick();
+  stream_.async_handshake(inbound, [self = shared_from_this(),
+                                    mine](std::error_code ec) {
+    if (self->closed_)
+      return;
+    if (ec) {
+      self->fail(error{ec::peer_unavailable,
+                       "TLS handshake failed: " + ec.message()});
+      return;
+    }
+    self->begin_peering(mine);
+  });
+}
+
+void connection::begin_peering(const format::hello& mine) {
   format::write_hello(mine, out_);
   flush();
   read_some();
@@ -38,6 +72,14 @@ void connection::send_data(const detail::envelope& env) {
   flush();
 }
 
+void connection::send_encoded(const uint8_t* frame, size_t size) {
+  if (closed_)
+    return;
+  out_.insert(out_.end(), frame, frame + size);
+  ++out_msgs_;
+  flush();
+}
+
 void connection::send_filter(const filter_type& filter) {
   if (closed_)
     return;
@@ -49,23 +91,18 @@ void connection::close(format::goodbye_reason reason, std::string message) {
   if (closed_)
     return;
   closed_ = true;
-  // Best effort: a goodbye that fits the socket buffer goes out at once.
-  std::vector<uint8_t> bye;
-  format::write_goodbye(format::goodbye{reason, std::move(message)}, bye);
-  std::error_code ec;
+  // Best effort: a goodbye that fits the socket buffer goes out at once; a
+  // peer that stopped reading gets none.
   if (writing_.empty()) {
-    out_.insert(out_.end(), bye.begin(), bye.end());
-    // Never block here: a peer that stopped reading gets no goodbye.
-    sock_.non_blocking(true, ec);
-    asio::write(sock_, asio::buffer(out_), ec);
+    format::write_goodbye(format::goodbye{reason, std::move(message)}, out_);
+    stream_.write_now(asio::buffer(out_));
   }
   shut();
 }
 
 void connection::shut() {
-  std::error_code ec;
-  sock_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-  sock_.close(ec);
+  ticker_.cancel();
+  stream_.close();
 }
 
 void connection::flush() {
@@ -74,25 +111,64 @@ void connection::flush() {
   writing_.swap(out_);
   writing_msgs_ = out_msgs_;
   out_msgs_ = 0;
-  asio::async_write(sock_, asio::buffer(writing_),
-                    [self = shared_from_this()](std::error_code ec, size_t) {
-                      self->writing_.clear();
-                      self->writing_msgs_ = 0;
-                      if (self->closed_)
-                        return;
-                      if (ec) {
-                        self->fail(error{ec::peer_unavailable,
-                                         "write failed: " + ec.message()});
-                        return;
-                      }
-                      self->flush();
-                    });
+  last_tx_ = clock::now();
+  stream_.async_write(asio::buffer(writing_),
+                      [self = shared_from_this()](std::error_code ec, size_t) {
+                        self->writing_.clear();
+                        self->writing_msgs_ = 0;
+                        if (self->closed_)
+                          return;
+                        if (ec) {
+                          self->fail(error{ec::peer_unavailable,
+                                           "write failed: " + ec.message()});
+                          return;
+                        }
+                        self->flush();
+                      });
 }
+
+// -- liveness ------------------------------------------------------------------
+
+void connection::schedule_tick() {
+  auto period = got_hello_ ? timing_.heartbeat_interval
+                           : std::min(timing_.heartbeat_interval,
+                                      timing_.handshake_timeout);
+  ticker_.expires_after(period);
+  ticker_.async_wait([self = shared_from_this()](std::error_code ec) {
+    if (!ec && !self->closed_)
+      self->tick();
+  });
+}
+
+void connection::tick() {
+  auto now = clock::now();
+  if (!got_hello_) {
+    if (now - started_ >= timing_.handshake_timeout) {
+      fail(error{ec::peer_timeout,
+                 "no handshake within "
+                   + seconds_text(timing_.handshake_timeout)});
+      return;
+    }
+  } else if (timing_.peer_timeout.count() > 0
+             && now - last_rx_ >= timing_.peer_timeout) {
+    fail(error{ec::peer_timeout, "no frame from the peer for "
+                                   + seconds_text(timing_.peer_timeout)},
+         format::goodbye_reason::timeout);
+    return;
+  }
+  if (got_hello_ && now - last_tx_ >= timing_.heartbeat_interval) {
+    format::write_heartbeat(format::heartbeat{++heartbeats_}, out_);
+    flush();
+  }
+  schedule_tick();
+}
+
+// -- input ---------------------------------------------------------------------
 
 void connection::read_some() {
   if (in_.size() - in_used_ < read_chunk)
     in_.resize(in_used_ + read_chunk);
-  sock_.async_read_some(
+  stream_.async_read_some(
     asio::buffer(in_.data() + in_used_, in_.size() - in_used_),
     [self = shared_from_this()](std::error_code ec, size_t n) {
       if (self->closed_)
@@ -104,6 +180,7 @@ void connection::read_some() {
                            : "read failed: " + ec.message()});
         return;
       }
+      self->last_rx_ = clock::now();
       self->in_used_ += n;
       self->handle_input();
       if (!self->closed_)
@@ -119,7 +196,7 @@ void connection::handle_input() {
     auto status = format::parse_frame_header(in_.data() + pos, in_used_ - pos,
                                              hdr, &err);
     if (status == format::header_status::invalid) {
-      fail(err);
+      fail(err, reason_for(err));
       return;
     }
     if (status == format::header_status::incomplete
@@ -142,27 +219,26 @@ void connection::handle_input() {
 bool connection::handle_frame(format::frame_type type, const uint8_t* payload,
                               size_t size) {
   using format::frame_type;
-  if (!got_hello_ && type != frame_type::hello) {
-    fail(error{ec::invalid_data, "expected a hello frame first"});
+  auto reject = [this](error err) {
+    fail(err, reason_for(err));
     return false;
-  }
+  };
+  if (!got_hello_ && type != frame_type::hello)
+    return reject(error{ec::invalid_data, "expected a hello frame first"});
   switch (type) {
     case frame_type::hello: {
       auto msg = format::read_hello(payload, size);
-      if (!msg || got_hello_) {
-        fail(msg ? error{ec::invalid_data, "second hello"} : msg.error());
-        return false;
-      }
+      if (!msg || got_hello_)
+        return reject(msg ? error{ec::invalid_data, "second hello"}
+                          : msg.error());
       got_hello_ = true;
       cbs_.on_hello(*this, std::move(*msg));
       return !closed_;
     }
     case frame_type::data: {
       auto msg = format::read_data_frame(payload, size);
-      if (!msg) {
-        fail(msg.error());
-        return false;
-      }
+      if (!msg)
+        return reject(msg.error());
       cbs_.on_data(*this, detail::envelope{
                             data_message{std::move(msg->dst),
                                          std::move(msg->payload)},
@@ -171,29 +247,36 @@ bool connection::handle_frame(format::frame_type type, const uint8_t* payload,
     }
     case frame_type::filter_update: {
       auto msg = format::read_filter_update(payload, size);
-      if (!msg) {
-        fail(msg.error());
-        return false;
-      }
+      if (!msg)
+        return reject(msg.error());
       cbs_.on_filter(*this, std::move(msg->filter));
       return !closed_;
     }
     case frame_type::heartbeat:
+      if (auto msg = format::read_heartbeat(payload, size); !msg)
+        return reject(msg.error());
       return true;
-    case frame_type::goodbye:
+    case frame_type::goodbye: {
+      auto msg = format::read_goodbye(payload, size);
+      goodbye_ = msg ? msg->reason : format::goodbye_reason::protocol_error;
       closed_ = true;
       shut();
       cbs_.on_closed(*this, error{});
       return false;
+    }
   }
   return true;
 }
 
-void connection::fail(error err) {
+void connection::fail(error err, std::optional<format::goodbye_reason> bye) {
   if (closed_)
     return;
-  closed_ = true;
-  shut();
+  if (bye) {
+    close(*bye, err.message());
+  } else {
+    closed_ = true;
+    shut();
+  }
   cbs_.on_closed(*this, err);
 }
 

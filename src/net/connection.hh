@@ -1,11 +1,13 @@
 #pragma once
 
-#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,13 +15,25 @@
 #include "broker/topic.hh"
 #include "core/envelope.hh"
 #include "format/wire.hh"
+#include "net/stream.hh"
 
 namespace broker::net {
 
-/// One TCP connection to a peer. It lives on its endpoint's io_context, so
-/// every member runs on the core thread and every callback fires there.
-/// Reads parse as many frames as arrived; writes go out in batches: frames
-/// queue in one buffer while the previous buffer is being written.
+/// Deadlines of a connection (docs/protocol.md §5.7, docs/configuration.md).
+struct connection_timing {
+  /// From connect to the peer's hello (TLS handshake included).
+  std::chrono::milliseconds handshake_timeout{10'000};
+  /// A heartbeat goes out after this long without sending anything.
+  std::chrono::milliseconds heartbeat_interval{1'000};
+  /// An established peer that sends nothing for this long is dropped;
+  /// zero disables the check.
+  std::chrono::milliseconds peer_timeout{10'000};
+};
+
+/// One connection to a peer over TCP or TLS. It lives on its endpoint's
+/// io_context, so every member runs on the core thread and every callback
+/// fires there. Reads parse as many frames as arrived; writes go out in
+/// batches: frames queue in one buffer while the previous one is written.
 class connection : public std::enable_shared_from_this<connection> {
 public:
   struct callbacks {
@@ -28,16 +42,20 @@ public:
     std::function<void(connection&, filter_type&&)> on_filter;
     /// Called after a batch of incoming frames was handled.
     std::function<void(connection&)> on_batch_done;
-    /// The connection is gone; `err` is empty for an orderly goodbye.
+    /// The connection is gone; `err` is empty for a received goodbye
+    /// (see `goodbye_received`).
     std::function<void(connection&, const error& err)> on_closed;
   };
 
-  connection(asio::ip::tcp::socket sock, callbacks cbs);
+  connection(stream s, callbacks cbs, connection_timing timing);
 
-  /// Sends our hello and starts reading.
-  void start(const format::hello& mine);
+  /// Runs the TLS handshake (if any), then sends our hello and reads.
+  void start(const format::hello& mine, bool inbound);
 
   void send_data(const detail::envelope& env);
+
+  /// Appends an already encoded data frame.
+  void send_encoded(const uint8_t* frame, size_t size);
 
   void send_filter(const filter_type& filter);
 
@@ -46,8 +64,10 @@ public:
 
   bool closed() const noexcept { return closed_; }
 
-  /// Bytes queued but not yet written.
-  size_t buffered() const noexcept { return out_.size() + writing_.size(); }
+  /// The reason of the goodbye that ended the connection, if one arrived.
+  std::optional<format::goodbye_reason> goodbye_received() const noexcept {
+    return goodbye_;
+  }
 
   /// Data frames queued but not yet written.
   size_t queued_messages() const noexcept {
@@ -58,25 +78,40 @@ public:
 
   uint16_t remote_port() const noexcept { return port_; }
 
+  uint16_t local_port() const noexcept { return local_port_; }
+
 private:
+  using clock = std::chrono::steady_clock;
+
+  void begin_peering(const format::hello& mine);
   void read_some();
   void handle_input();
   bool handle_frame(format::frame_type type, const uint8_t* payload,
                     size_t size);
   void flush();
-  void fail(error err);
+  void schedule_tick();
+  void tick();
+  void fail(error err, std::optional<format::goodbye_reason> bye = {});
   void shut();
 
-  asio::ip::tcp::socket sock_;
+  stream stream_;
   callbacks cbs_;
+  connection_timing timing_;
+  asio::steady_timer ticker_;
   std::string address_;
   uint16_t port_ = 0;
+  uint16_t local_port_ = 0;
   std::vector<uint8_t> in_;
   size_t in_used_ = 0;
   std::vector<uint8_t> out_;
   std::vector<uint8_t> writing_;
   size_t out_msgs_ = 0;
   size_t writing_msgs_ = 0;
+  clock::time_point started_;
+  clock::time_point last_rx_;
+  clock::time_point last_tx_;
+  uint64_t heartbeats_ = 0;
+  std::optional<format::goodbye_reason> goodbye_;
   bool got_hello_ = false;
   bool closed_ = false;
 };

@@ -1,4 +1,6 @@
-// Peering over TCP on loopback (plain TCP; TLS is not implemented yet).
+// Peering over TCP on loopback. Endpoints use TLS by default; the tests that
+// speak the wire protocol from a raw socket turn it off (tls_test.cc covers
+// TLS itself).
 #include <gtest/gtest.h>
 
 #include <asio/connect.hpp>
@@ -36,6 +38,12 @@ error next_error(status_subscriber& ss) {
     if (std::holds_alternative<none>(x))
       return error{};
   }
+}
+
+configuration plain_tcp() {
+  broker_options opts;
+  opts.disable_ssl = true;
+  return configuration{opts};
 }
 
 /// A loopback port nobody listens on (bound, then released).
@@ -147,8 +155,8 @@ TEST(Tcp, ChainForwardsOverTcp) {
 }
 
 TEST(Tcp, GarbageOnTheListeningPortDropsOnlyThatConnection) {
-  endpoint a;
-  endpoint b;
+  endpoint a{plain_tcp()};
+  endpoint b{plain_tcp()};
   auto sub_a = a.make_subscriber({"/t"});
   auto ss = a.make_status_subscriber();
   auto port = a.listen("127.0.0.1", 0);
@@ -183,7 +191,7 @@ TEST(Tcp, UnpeerByEndpointClosesTheConnection) {
 }
 
 TEST(Tcp, PeerThatStopsReadingIsDisconnectedAtTheBufferBound) {
-  configuration cfg;
+  auto cfg = plain_tcp();
   cfg.set("broker.peer-buffer-size", count{5000});
   endpoint a{std::move(cfg)};
   auto ss = a.make_status_subscriber(true);

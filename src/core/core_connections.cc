@@ -1,0 +1,182 @@
+// TCP/TLS connections of the core: the hello exchange, the simultaneous-dial
+// rule, and connections going away (docs/protocol.md §5.7, §5.8). Runs on
+// the core thread.
+#include "core/core.hh"
+
+#include <asio/ssl/context.hpp>
+
+#include "net/connection.hh"
+
+namespace broker::detail {
+
+namespace {
+
+/// Whether a connection initiated by `initiator` survives a duplicate
+/// against one initiated by the other side (docs/protocol.md §5.8).
+bool initiated_by_smaller(const node_id& initiator, const node_id& other) {
+  return initiator < other;
+}
+
+} // namespace
+
+void core::start_connection(asio::ip::tcp::socket sock,
+                            std::optional<network_info> dialed,
+                            std::shared_ptr<std::promise<bool>> done) {
+  net::connection::callbacks cbs;
+  cbs.on_hello = [this](auto& c, auto&& msg) {
+    on_conn_hello(c, std::move(msg));
+  };
+  cbs.on_data = [this](auto& c, auto&& env) { on_conn_data(c, std::move(env)); };
+  cbs.on_filter = [this](auto& c, auto&& f) { on_conn_filter(c, std::move(f)); };
+  cbs.on_batch_done = [this](auto&) { flush(); };
+  cbs.on_closed = [this](auto& c, const error& err) { on_conn_closed(c, err); };
+  bool inbound = !dialed.has_value();
+  auto conn = tls_ ? std::make_shared<net::connection>(
+                       net::stream{std::move(sock), *tls_}, std::move(cbs),
+                       timing_)
+                   : std::make_shared<net::connection>(
+                       net::stream{std::move(sock)}, std::move(cbs), timing_);
+  auto hello = my_hello();
+  handshakes_.emplace(conn.get(),
+                      handshake{conn, std::move(dialed), done, hello.filter});
+  conn->start(hello, inbound);
+}
+
+void core::on_conn_hello(net::connection& conn, format::hello&& msg) {
+  auto i = handshakes_.find(&conn);
+  if (i == handshakes_.end())
+    return;
+  auto hs = std::move(i->second);
+  handshakes_.erase(i);
+  if (msg.id == id_) {
+    conn.close(format::goodbye_reason::self, "connected to itself");
+    if (hs.done)
+      hs.done->set_value(false);
+    return;
+  }
+  if (auto j = peer_index_by_id_.find(msg.id); j != peer_index_by_id_.end()) {
+    resolve_duplicate(j->second, hs, std::move(msg));
+    return;
+  }
+  establish(hs, std::move(msg));
+}
+
+void core::establish(handshake& hs, format::hello&& msg) {
+  auto& conn = *hs.conn;
+  auto slot = alloc_peer_slot();
+  auto& peer = peers_[slot];
+  peer.conn = hs.conn;
+  peer.outbound = hs.dialed.has_value();
+  auto net_info = hs.dialed ? *hs.dialed
+                            : network_info{conn.remote_address(),
+                                           conn.remote_port()};
+  peer.info = endpoint_info{msg.id, net_info};
+  peer.established = true;
+  peer_index_by_id_[msg.id] = slot;
+  conn_slots_[&conn] = slot;
+  set_peer_filter(slot, std::move(msg.filter));
+  // Our filter may have grown while the hello was under way.
+  if (hs.sent_filter != filter_)
+    conn.send_filter(filter_);
+  emit<sc::peer_added>(peer.info, "handshake successful");
+  if (hs.done)
+    hs.done->set_value(true);
+}
+
+void core::resolve_duplicate(uint32_t slot, handshake& hs,
+                             format::hello&& msg) {
+  auto& peer = peers_[slot];
+  bool new_is_ours = hs.dialed.has_value();
+  bool keep_new;
+  if (!peer.conn)
+    keep_new = false; // An in-process peering beats any connection.
+  else if (peer.outbound == new_is_ours)
+    keep_new = true; // Same initiator: it redialled, the old one is stale.
+  else
+    keep_new = new_is_ours ? initiated_by_smaller(id_, msg.id)
+                           : initiated_by_smaller(msg.id, id_);
+  if (hs.done)
+    hs.done->set_value(true);
+  if (!keep_new) {
+    hs.conn->close(format::goodbye_reason::duplicate, "already peered");
+    return;
+  }
+  auto old = std::move(peer.conn);
+  conn_slots_.erase(old.get());
+  old->close(format::goodbye_reason::duplicate, "replaced by a newer connection");
+  peer.conn = hs.conn;
+  peer.outbound = new_is_ours;
+  if (hs.dialed)
+    peer.info.network = *hs.dialed;
+  conn_slots_[hs.conn.get()] = slot;
+  set_peer_filter(slot, std::move(msg.filter));
+  if (hs.sent_filter != filter_)
+    hs.conn->send_filter(filter_);
+}
+
+void core::on_conn_data(net::connection& conn, envelope&& env) {
+  auto i = conn_slots_.find(&conn);
+  if (i != conn_slots_.end())
+    route_incoming(env, i->second);
+}
+
+void core::on_conn_filter(net::connection& conn, filter_type&& filter) {
+  auto i = conn_slots_.find(&conn);
+  if (i != conn_slots_.end())
+    set_peer_filter(i->second, std::move(filter));
+}
+
+void core::on_conn_closed(net::connection& conn, const error& err) {
+  // Deliver what the connection's last read batch routed.
+  flush();
+  if (handshakes_.count(&conn) > 0) {
+    on_handshake_closed(conn, err);
+    return;
+  }
+  auto i = conn_slots_.find(&conn);
+  if (i == conn_slots_.end())
+    return;
+  auto slot = i->second;
+  conn_slots_.erase(i);
+  auto info = peers_[slot].info;
+  bool redial = peers_[slot].outbound && info.network
+                && info.network->retry.count() > 0;
+  if (err && err.code() != ec::peer_unavailable)
+    emit(error{err.code(), info, err.message()});
+  drop_peer(slot);
+  emit<sc::peer_lost>(info, "lost connection to remote peer");
+  if (redial && !stopped_)
+    redial_after(*info.network);
+}
+
+void core::on_handshake_closed(net::connection& conn, const error& err) {
+  auto i = handshakes_.find(&conn);
+  auto hs = std::move(i->second);
+  handshakes_.erase(i);
+  auto where = hs.dialed.value_or(
+    network_info{conn.remote_address(), conn.remote_port()});
+  auto bye = conn.goodbye_received();
+  if (bye == format::goodbye_reason::duplicate) {
+    // The peer keeps another connection to us.
+    if (hs.done)
+      hs.done->set_value(true);
+    return;
+  }
+  if (!hs.dialed) {
+    // Anything that fails on our port gets reported, scans included.
+    emit(error{err ? err.code() : ec::peer_unavailable,
+               endpoint_info{node_id{}, where},
+               err ? err.message()
+                   : std::string{"peer said goodbye during the handshake"}});
+    return;
+  }
+  if (err && err.code() != ec::peer_unavailable)
+    emit(error{err.code(), endpoint_info{node_id{}, where}, err.message()});
+  if (hs.done && where.retry.count() <= 0)
+    emit(error{ec::peer_disconnect_during_handshake,
+               endpoint_info{node_id{}, where},
+               "connection closed during the handshake"});
+  connect_failed(where, "failed to complete handshake", hs.done);
+}
+
+} // namespace broker::detail
