@@ -4,6 +4,7 @@
 
 #include "broker/convert.hh"
 #include "broker/defaults.hh"
+#include "core/registry.hh"
 #include "net/connection.hh"
 
 namespace broker::detail {
@@ -28,6 +29,13 @@ void remember(std::vector<std::weak_ptr<T>>& xs, const std::shared_ptr<T>& x) {
                             [](auto& w) { return w.expired(); }),
              xs.end());
   xs.emplace_back(x);
+}
+
+bool bool_setting(const configuration& cfg, std::string_view key,
+                  bool fallback) {
+  auto x = cfg.get(key);
+  auto b = x ? get_if<boolean>(*x) : nullptr;
+  return b ? *b : fallback;
 }
 
 net::connection_timing timing_settings(const configuration& cfg) {
@@ -64,6 +72,7 @@ core::core(configuration cfg)
                                 overflow_policy::disconnect)),
     spin_(cfg_.get_count("broker.core-spin-us", defaults::core_spin_us)),
     timing_(timing_settings(cfg_)),
+    shortcut_(bool_setting(cfg_, "broker.in-process-shortcut", true)),
     inbox_(cfg_.get_count("broker.core-inbox-size", defaults::core_inbox_size),
            [this] { post([this] { drain(); }); }) {}
 
@@ -76,6 +85,7 @@ void core::start() {
   if (started_)
     return;
   started_ = true;
+  registry::add(id_, weak_from_this());
   work_.emplace(io_.get_executor());
   thread_ = std::thread{[this] { run_loop(); }};
 }
@@ -104,6 +114,7 @@ void core::shutdown() {
   std::lock_guard guard{lifecycle_mtx_};
   if (stopped_.exchange(true) || !started_)
     return;
+  registry::remove(id_);
   // Release everyone who may wait on us: producers waiting for room in the
   // inbox, and a core blocked on a full subscriber (`block` policy).
   inbox_.close();

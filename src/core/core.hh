@@ -170,6 +170,9 @@ private:
     std::shared_ptr<std::promise<bool>> done;
     /// The filter our hello carried (to catch up on changes since).
     filter_type sent_filter;
+    /// Inbound from our own process: the dialler moves the peering to the
+    /// in-memory path and closes this connection.
+    bool handing_over = false;
   };
 
   // -- core thread only ------------------------------------------------------
@@ -198,7 +201,12 @@ private:
   void set_peer_filter(uint32_t slot, filter_type filter);
   void drop_peer(uint32_t slot);
   void on_peer_request(std::shared_ptr<core> from, filter_type filter,
-                       std::shared_ptr<std::promise<bool>> done);
+                       std::shared_ptr<std::promise<bool>> done,
+                       std::optional<network_info> seen_as = std::nullopt);
+  void request_peering(const std::shared_ptr<core>& other,
+                       std::shared_ptr<std::promise<bool>> done,
+                       std::optional<network_info> dialed = std::nullopt,
+                       std::optional<network_info> seen_as = std::nullopt);
   void on_peer_accepted(node_id from, filter_type filter,
                         std::shared_ptr<std::promise<bool>> done);
   void on_peer_gone(node_id from);
@@ -221,6 +229,8 @@ private:
   void on_conn_hello(net::connection& conn, format::hello&& msg);
   void establish(handshake& hs, format::hello&& msg);
   void resolve_duplicate(uint32_t slot, handshake& hs, format::hello&& msg);
+  bool hand_over(handshake& hs, const format::hello& msg);
+  void unpeer_slot(uint32_t slot);
   void on_handshake_closed(net::connection& conn, const error& err);
   std::shared_ptr<asio::ssl::context> tls_context(const endpoint_info& ctx);
   void on_conn_data(net::connection& conn, envelope&& env);
@@ -245,6 +255,8 @@ private:
   const overflow_policy peer_policy_;
   const std::chrono::microseconds spin_;
   const net::connection_timing timing_;
+  /// Peer in memory with endpoints of this process reached by address.
+  const bool shortcut_;
 
   // -- threading -------------------------------------------------------------
 

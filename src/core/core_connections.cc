@@ -5,6 +5,7 @@
 
 #include <asio/ssl/context.hpp>
 
+#include "core/registry.hh"
 #include "net/connection.hh"
 
 namespace broker::detail {
@@ -54,11 +55,33 @@ void core::on_conn_hello(net::connection& conn, format::hello&& msg) {
       hs.done->set_value(false);
     return;
   }
+  if (shortcut_ && msg.process_token == registry::process_token()
+      && hand_over(hs, msg))
+    return;
   if (auto j = peer_index_by_id_.find(msg.id); j != peer_index_by_id_.end()) {
     resolve_duplicate(j->second, hs, std::move(msg));
     return;
   }
   establish(hs, std::move(msg));
+}
+
+bool core::hand_over(handshake& hs, const format::hello& msg) {
+  auto other = registry::find(msg.id);
+  // Both sides must agree, so both need the shortcut enabled.
+  if (!other || other->is_shutdown() || !other->shortcut_)
+    return false;
+  auto& conn = *hs.conn;
+  if (!hs.dialed) {
+    // The dialler drives the switch; wait for its goodbye.
+    hs.handing_over = true;
+    handshakes_.emplace(&conn, std::move(hs));
+    return true;
+  }
+  auto seen_as = network_info{conn.local_address(), conn.local_port()};
+  conn.close(format::goodbye_reason::in_process, "peering in memory");
+  auto done = hs.done ? hs.done : std::make_shared<std::promise<bool>>();
+  request_peering(other, done, *hs.dialed, seen_as);
+  return true;
 }
 
 void core::establish(handshake& hs, format::hello&& msg) {
@@ -156,6 +179,8 @@ void core::on_handshake_closed(net::connection& conn, const error& err) {
   auto where = hs.dialed.value_or(
     network_info{conn.remote_address(), conn.remote_port()});
   auto bye = conn.goodbye_received();
+  if (hs.handing_over)
+    return; // The peering lives on in memory.
   if (bye == format::goodbye_reason::duplicate) {
     // The peer keeps another connection to us.
     if (hs.done)

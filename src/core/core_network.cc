@@ -7,8 +7,8 @@
 #include <asio/ip/v6_only.hpp>
 #include <asio/steady_timer.hpp>
 
-#include <random>
 
+#include "core/registry.hh"
 #include "net/connection.hh"
 #include "net/tls_context.hh"
 
@@ -16,24 +16,11 @@
 
 namespace broker::detail {
 
-namespace {
-
-/// Random per process: lets a listener recognise a dialler of its own
-/// process (see docs/protocol.md).
-uint64_t process_token() {
-  static const uint64_t token = [] {
-    std::random_device rd;
-    return (uint64_t{rd()} << 32) ^ rd();
-  }();
-  return token;
-}
-
-} // namespace
 
 format::hello core::my_hello() const {
   format::hello result;
   result.id = id_;
-  result.process_token = process_token();
+  result.process_token = registry::process_token();
   result.filter = filter_;
   return result;
 }
@@ -182,17 +169,12 @@ void core::redial_after(const network_info& where) {
 bool core::unpeer_remote(const std::string& address, uint16_t port) {
   auto result = call([this, address, port] {
     for (uint32_t slot = 0; slot < peers_.size(); ++slot) {
-      auto& peer = peers_[slot];
-      if (!peer.conn || !peer.info.network
-          || peer.info.network->address != address
-          || peer.info.network->port != port)
-        continue;
-      auto info = peer.info;
-      conn_slots_.erase(peer.conn.get());
-      peer.conn->close(format::goodbye_reason::shutdown, "unpeered");
-      drop_peer(slot);
-      emit<sc::peer_removed>(info, "removed connection to remote peer");
-      return true;
+      auto& net = peers_[slot].info.network;
+      if ((peers_[slot].conn || peers_[slot].remote) && net
+          && net->address == address && net->port == port) {
+        unpeer_slot(slot);
+        return true;
+      }
     }
     emit(error{ec::peer_invalid,
                endpoint_info{node_id{}, network_info{address, port}},

@@ -99,34 +99,43 @@ bool core::peer_with(const std::shared_ptr<core>& other) {
     return false;
   auto done = std::make_shared<std::promise<bool>>();
   auto fut = done->get_future();
-  post([this, other, done] {
-    auto i = peer_index_by_id_.find(other->id());
-    if (i != peer_index_by_id_.end()) {
-      done->set_value(peers_[i->second].established);
-      return;
-    }
-    add_peer_slot(other, true);
-    auto self = shared_from_this();
-    other->post([target = other.get(), self, f = filter_, done] {
-      target->on_peer_request(self, f, done);
-    });
-  });
+  post([this, other, done] { request_peering(other, done); });
   if (fut.wait_for(timeout::peer) != std::future_status::ready)
     return false;
   return fut.get();
 }
 
+void core::request_peering(const std::shared_ptr<core>& other,
+                           std::shared_ptr<std::promise<bool>> done,
+                           std::optional<network_info> dialed,
+                           std::optional<network_info> seen_as) {
+  auto i = peer_index_by_id_.find(other->id());
+  if (i != peer_index_by_id_.end()) {
+    done->set_value(peers_[i->second].established);
+    return;
+  }
+  auto slot = add_peer_slot(other, true);
+  peers_[slot].info.network = std::move(dialed);
+  auto self = shared_from_this();
+  other->post([target = other.get(), self, f = filter_, done,
+               seen_as = std::move(seen_as)]() mutable {
+    target->on_peer_request(self, f, done, std::move(seen_as));
+  });
+}
+
 void core::on_peer_request(std::shared_ptr<core> from, filter_type filter,
-                           std::shared_ptr<std::promise<bool>> done) {
+                           std::shared_ptr<std::promise<bool>> done,
+                           std::optional<network_info> seen_as) {
   if (stopped_) {
     done->set_value(false);
     return;
   }
   uint32_t slot;
   auto i = peer_index_by_id_.find(from->id());
-  if (i == peer_index_by_id_.end())
+  if (i == peer_index_by_id_.end()) {
     slot = add_peer_slot(from, false);
-  else
+    peers_[slot].info.network = std::move(seen_as);
+  } else
     slot = i->second; // Both sides dialled at once: one peering results.
   set_peer_filter(slot, std::move(filter));
   auto& peer = peers_[slot];
@@ -166,23 +175,25 @@ bool core::unpeer_from(const std::shared_ptr<core>& other) {
                  "cannot unpeer from unknown peer"});
       return false;
     }
-    auto slot = i->second;
-    auto info = peers_[slot].info;
-    bool established = peers_[slot].established;
-    if (auto& conn = peers_[slot].conn) {
-      // Peered over TCP after all: say goodbye on the wire instead.
-      conn_slots_.erase(conn.get());
-      conn->close(format::goodbye_reason::shutdown, "unpeered");
-    } else {
-      other->post(
-        [target = other.get(), me = id_] { target->on_peer_gone(me); });
-    }
-    drop_peer(slot);
-    if (established)
-      emit<sc::peer_removed>(info, "removed connection to remote peer");
+    unpeer_slot(i->second);
     return true;
   });
   return result.value_or(false);
+}
+
+void core::unpeer_slot(uint32_t slot) {
+  auto info = peers_[slot].info;
+  bool established = peers_[slot].established;
+  if (auto& conn = peers_[slot].conn) {
+    conn_slots_.erase(conn.get());
+    conn->close(format::goodbye_reason::shutdown, "unpeered");
+  } else if (auto& remote = peers_[slot].remote) {
+    remote->post(
+      [target = remote.get(), me = id_] { target->on_peer_gone(me); });
+  }
+  drop_peer(slot);
+  if (established)
+    emit<sc::peer_removed>(info, "removed connection to remote peer");
 }
 
 void core::on_peer_gone(node_id from) {
@@ -192,9 +203,14 @@ void core::on_peer_gone(node_id from) {
   auto slot = i->second;
   auto info = peers_[slot].info;
   bool established = peers_[slot].established;
+  // A peering that began as a dial with retries redials the address.
+  bool redial = peers_[slot].outbound && info.network
+                && info.network->retry.count() > 0;
   drop_peer(slot);
   if (established)
     emit<sc::peer_lost>(info, "lost connection to remote peer");
+  if (redial && !stopped_)
+    redial_after(*info.network);
 }
 
 void core::handle_peer_overflow(uint32_t slot, size_t count) {
@@ -236,7 +252,9 @@ std::vector<peer_info> core::peers() {
     for (auto& peer : peers_) {
       if (!peer.remote && !peer.conn)
         continue;
-      auto flags = (peer.conn ? peer_flags::remote : peer_flags::local)
+      // Peered by address counts as remote, even when it runs in memory.
+      bool remote = peer.conn || peer.info.network;
+      auto flags = (remote ? peer_flags::remote : peer_flags::local)
                    + (peer.outbound ? peer_flags::outbound
                                     : peer_flags::inbound);
       xs.push_back(peer_info{peer.info, flags,

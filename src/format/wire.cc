@@ -184,6 +184,8 @@ const char* to_string(goodbye_reason reason) noexcept {
       return "incompatible";
     case goodbye_reason::timeout:
       return "timeout";
+    case goodbye_reason::in_process:
+      return "in_process";
     case goodbye_reason::self:
       return "self";
   }

@@ -97,10 +97,11 @@ enum class goodbye_reason : uint8_t {
   incompatible = 3,   ///< protocol version mismatch
   timeout = 4,        ///< heartbeats stopped arriving
   self = 5,           ///< the endpoint dialled itself
+  in_process = 6,     ///< the peering continues in memory (same process)
 };
 
 /// The largest valid reason code.
-inline constexpr uint8_t max_goodbye_reason = 5;
+inline constexpr uint8_t max_goodbye_reason = 6;
 
 /// The lowercase name of a reason, or "unknown".
 const char* to_string(goodbye_reason reason) noexcept;

@@ -36,8 +36,10 @@ connection::connection(stream s, callbacks cbs, connection_timing timing)
     address_ = ep.address().to_string();
     port_ = ep.port();
   }
-  if (auto ep = sock.local_endpoint(ec); !ec)
+  if (auto ep = sock.local_endpoint(ec); !ec) {
+    local_address_ = ep.address().to_string();
     local_port_ = ep.port();
+  }
   sock.set_option(asio::ip::tcp::no_delay{true}, ec);
 }
 

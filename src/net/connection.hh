@@ -78,6 +78,8 @@ public:
 
   uint16_t remote_port() const noexcept { return port_; }
 
+  const std::string& local_address() const noexcept { return local_address_; }
+
   uint16_t local_port() const noexcept { return local_port_; }
 
 private:
@@ -100,6 +102,7 @@ private:
   asio::steady_timer ticker_;
   std::string address_;
   uint16_t port_ = 0;
+  std::string local_address_;
   uint16_t local_port_ = 0;
   std::vector<uint8_t> in_;
   size_t in_used_ = 0;

@@ -28,6 +28,7 @@ configuration plain(std::initializer_list<std::pair<const char*, data>> kvs) {
   broker_options opts;
   opts.disable_ssl = true;
   configuration cfg{opts};
+  cfg.set("broker.in-process-shortcut", false);
   for (auto& [key, value] : kvs)
     cfg.set(key, value);
   return cfg;

@@ -40,10 +40,18 @@ error next_error(status_subscriber& ss) {
   }
 }
 
+/// Two endpoints of one process peer in memory even when they peer by
+/// address; these tests want the TCP path.
+configuration tcp_only() {
+  configuration cfg;
+  cfg.set("broker.in-process-shortcut", false);
+  return cfg;
+}
+
 configuration plain_tcp() {
-  broker_options opts;
-  opts.disable_ssl = true;
-  return configuration{opts};
+  auto cfg = tcp_only();
+  cfg.options().disable_ssl = true;
+  return cfg;
 }
 
 /// A loopback port nobody listens on (bound, then released).
@@ -56,8 +64,8 @@ uint16_t unused_port() {
 } // namespace
 
 TEST(Tcp, PeerPublishBothWays) {
-  endpoint a;
-  endpoint b;
+  endpoint a{tcp_only()};
+  endpoint b{tcp_only()};
   auto ss_a = a.make_status_subscriber(true);
   auto ss_b = b.make_status_subscriber(true);
   auto sub_a = a.make_subscriber({"/a"});
@@ -87,7 +95,7 @@ TEST(Tcp, PeerPublishBothWays) {
 }
 
 TEST(Tcp, UnavailablePeerWithoutRetry) {
-  endpoint a;
+  endpoint a{tcp_only()};
   auto ss = a.make_status_subscriber();
   EXPECT_FALSE(a.peer("127.0.0.1", unused_port(), 0s));
   auto err = next_error(ss);
@@ -97,8 +105,8 @@ TEST(Tcp, UnavailablePeerWithoutRetry) {
 }
 
 TEST(Tcp, NosyncRetriesUntilTheListenerAppears) {
-  endpoint a;
-  endpoint b;
+  endpoint a{tcp_only()};
+  endpoint b{tcp_only()};
   auto ss = b.make_status_subscriber(true);
   auto port = unused_port();
   b.peer_nosync("127.0.0.1", port, 1s);
@@ -108,8 +116,8 @@ TEST(Tcp, NosyncRetriesUntilTheListenerAppears) {
 }
 
 TEST(Tcp, UnpeerAndPeerLost) {
-  endpoint a;
-  endpoint b;
+  endpoint a{tcp_only()};
+  endpoint b{tcp_only()};
   auto ss_a = a.make_status_subscriber(true);
   auto ss_b = b.make_status_subscriber(true);
   auto port = a.listen("127.0.0.1", 0);
@@ -125,11 +133,11 @@ TEST(Tcp, UnpeerAndPeerLost) {
 }
 
 TEST(Tcp, ShutdownOfPeerGivesPeerLost) {
-  endpoint a;
+  endpoint a{tcp_only()};
   auto ss = a.make_status_subscriber(true);
   auto port = a.listen("127.0.0.1", 0);
   {
-    endpoint b;
+    endpoint b{tcp_only()};
     ASSERT_TRUE(b.peer("127.0.0.1", port, 0s));
     EXPECT_EQ(next_status(ss).code(), sc::peer_added);
   }
@@ -137,9 +145,9 @@ TEST(Tcp, ShutdownOfPeerGivesPeerLost) {
 }
 
 TEST(Tcp, ChainForwardsOverTcp) {
-  endpoint a;
-  endpoint b;
-  endpoint c;
+  endpoint a{tcp_only()};
+  endpoint b{tcp_only()};
+  endpoint c{tcp_only()};
   b.forward({"/t"});
   auto sub_c = c.make_subscriber({"/t"});
   auto port_b = b.listen("127.0.0.1", 0);
@@ -180,8 +188,8 @@ TEST(Tcp, GarbageOnTheListeningPortDropsOnlyThatConnection) {
 }
 
 TEST(Tcp, UnpeerByEndpointClosesTheConnection) {
-  endpoint a;
-  endpoint b;
+  endpoint a{tcp_only()};
+  endpoint b{tcp_only()};
   auto ss_a = a.make_status_subscriber(true);
   auto port = a.listen("127.0.0.1", 0);
   ASSERT_TRUE(b.peer("127.0.0.1", port, 0s));
@@ -228,4 +236,80 @@ TEST(Tcp, PeerThatStopsReadingIsDisconnectedAtTheBufferBound) {
   // took their share first.
   EXPECT_GT(published, 5000u);
   EXPECT_TRUE(eventually([&] { return a.peers().empty(); }));
+}
+
+// -- the same-process shortcut -------------------------------------------------
+
+namespace {
+
+/// A message the wire cannot carry (topics are limited to 65,535 bytes), so
+/// it arrives only if the peering runs in memory.
+std::string unencodable_topic() {
+  return "/big/" + std::string(70'000, 'x');
+}
+
+} // namespace
+
+TEST(TcpShortcut, PeeringByAddressInOneProcessRunsInMemory) {
+  endpoint a;
+  endpoint b;
+  auto ss_a = a.make_status_subscriber(true);
+  auto ss_b = b.make_status_subscriber(true);
+  auto sub_a = a.make_subscriber({"/big"});
+  auto port = a.listen("127.0.0.1", 0);
+  ASSERT_TRUE(b.peer("127.0.0.1", port, 0s));
+  auto st_a = next_status(ss_a);
+  auto st_b = next_status(ss_b);
+  EXPECT_EQ(st_a.code(), sc::peer_added);
+  EXPECT_EQ(st_b.code(), sc::peer_added);
+  ASSERT_NE(st_b.context(), nullptr);
+  ASSERT_TRUE(st_b.context()->network);
+  EXPECT_EQ(st_b.context()->network->port, port);
+  ASSERT_NE(st_a.context(), nullptr);
+  EXPECT_TRUE(st_a.context()->network);
+  ASSERT_EQ(b.peers().size(), 1u);
+  EXPECT_TRUE(has_flag(b.peers()[0].flags, peer_flags::remote));
+  ASSERT_TRUE(eventually([&] { return !b.peer_subscriptions().empty(); }));
+  b.publish(unencodable_topic(), data{1});
+  auto msg = sub_a.get(10s);
+  ASSERT_TRUE(msg);
+  EXPECT_EQ(get_topic(*msg).string(), unencodable_topic());
+  // Unpeering by address works as for a TCP peer.
+  EXPECT_TRUE(b.unpeer("127.0.0.1", port));
+  EXPECT_EQ(next_status(ss_b).code(), sc::peer_removed);
+  EXPECT_EQ(next_status(ss_a).code(), sc::peer_lost);
+}
+
+TEST(TcpShortcut, NeedsBothSides) {
+  endpoint a{tcp_only()};
+  endpoint b;
+  auto sub_a = a.make_subscriber({"/big"});
+  auto sub_a2 = a.make_subscriber({"/small"});
+  auto port = a.listen("127.0.0.1", 0);
+  ASSERT_TRUE(b.peer("127.0.0.1", port, 0s));
+  ASSERT_TRUE(eventually([&] { return b.peer_subscriptions().size() == 2; }));
+  b.publish(unencodable_topic(), data{1});
+  b.publish("/small", data{2});
+  auto msg = sub_a2.get(10s);
+  ASSERT_TRUE(msg);
+  // Over TCP the unencodable message could not go out.
+  EXPECT_TRUE(sub_a.poll().empty());
+}
+
+TEST(TcpShortcut, SimultaneousDialInOneProcess) {
+  endpoint a;
+  endpoint b;
+  auto sub_b = b.make_subscriber({"/b"});
+  auto port_a = a.listen("127.0.0.1", 0);
+  auto port_b = b.listen("127.0.0.1", 0);
+  a.peer_nosync("127.0.0.1", port_b, 0s);
+  b.peer_nosync("127.0.0.1", port_a, 0s);
+  ASSERT_TRUE(eventually([&] {
+    return a.peers().size() == 1 && b.peers().size() == 1
+           && !a.peer_subscriptions().empty();
+  }));
+  a.publish("/b", data{1});
+  auto msg = sub_b.get(10s);
+  ASSERT_TRUE(msg);
+  EXPECT_TRUE(sub_b.poll().empty());
 }

@@ -44,17 +44,25 @@ protected:
   static configuration with_cert(const std::string& name,
                                  const std::string& ca,
                                  const std::string& prefix = "broker.ssl.") {
-    configuration cfg;
+    auto cfg = anonymous();
     cfg.set(prefix + "certificate", file(name + ".pem"));
     cfg.set(prefix + "key", file(name + ".key"));
     cfg.set(prefix + "cafile", file(ca + ".pem"));
     return cfg;
   }
 
+  /// The default TLS settings, without the same-process shortcut (which
+  /// would bypass the connection after the handshake).
+  static configuration anonymous() {
+    configuration cfg;
+    cfg.set("broker.in-process-shortcut", false);
+    return cfg;
+  }
+
   static configuration plain() {
-    broker_options opts;
-    opts.disable_ssl = true;
-    return configuration{opts};
+    auto cfg = anonymous();
+    cfg.options().disable_ssl = true;
+    return cfg;
   }
 
   /// Peers `b` with a listening `a` and checks one message each way.
@@ -105,13 +113,13 @@ std::string Tls::dir_;
 } // namespace
 
 TEST_F(Tls, AnonymousByDefault) {
-  endpoint a;
-  endpoint b;
+  endpoint a{anonymous()};
+  endpoint b{anonymous()};
   expect_peering_works(a, b);
 }
 
 TEST_F(Tls, ListenerSpeaksNoPlainProtocol) {
-  endpoint a;
+  endpoint a{anonymous()};
   auto port = a.listen("127.0.0.1", 0);
   ASSERT_NE(port, 0);
   asio::io_context io;
@@ -133,14 +141,14 @@ TEST_F(Tls, ListenerSpeaksNoPlainProtocol) {
 }
 
 TEST_F(Tls, PlainDiallerAndTlsListenerFail) {
-  endpoint a;
+  endpoint a{anonymous()};
   endpoint b{plain()};
   expect_peering_fails(a, b);
 }
 
 TEST_F(Tls, TlsDiallerAndPlainListenerFail) {
   endpoint a{plain()};
-  endpoint b;
+  endpoint b{anonymous()};
   expect_peering_fails(a, b);
 }
 
@@ -192,12 +200,12 @@ TEST_F(Tls, UntrustedSelfSignedPeerFails) {
 
 TEST_F(Tls, AuthenticatedListenerRejectsAnonymousDialler) {
   endpoint a{with_cert("a", "ca")};
-  endpoint b;
+  endpoint b{anonymous()};
   expect_peering_fails(a, b);
 }
 
 TEST_F(Tls, AnonymousListenerRejectsAuthenticatedDialler) {
-  endpoint a;
+  endpoint a{anonymous()};
   endpoint b{with_cert("b", "ca")};
   expect_peering_fails(a, b);
 }
