@@ -29,6 +29,7 @@
 #include "broker/topic.hh"
 #include "core/dedup_window.hh"
 #include "core/envelope.hh"
+#include "core/frame_cache.hh"
 #include "core/inbox.hh"
 #include "core/prefix_index.hh"
 #include "core/publisher_state.hh"
@@ -189,7 +190,7 @@ private:
                       const std::string& topic, F&& f);
   dedup_window& window_of(const node_id& origin);
   void handle_peer_overflow(uint32_t slot, size_t count);
-  void send_to_connection(uint32_t slot);
+  void send_to_connection(uint32_t slot, bool shared);
   void report_overflows();
   void release_publishers(std::vector<publish_request>& reqs);
 
@@ -298,6 +299,7 @@ private:
   uint64_t routes_version_ = 1;
   route_cache local_cache_;
   route_cache peer_cache_;
+  frame_cache encoded_;
   const node_id* last_origin_ = nullptr;
   dedup_window* last_window_ = nullptr;
   uint64_t seq_ = 0;

@@ -139,10 +139,13 @@ void core::flush() {
       overflows_.emplace_back(slot, drops);
   }
   touched_subs_.clear();
+  size_t connections = 0;
+  for (auto slot : touched_peers_)
+    connections += peers_[slot].conn ? 1 : 0;
   for (auto slot : touched_peers_) {
     auto& peer = peers_[slot];
     if (peer.conn) {
-      send_to_connection(slot);
+      send_to_connection(slot, connections > 1);
       continue;
     }
     if (!peer.remote || peer.pending.empty()) {
@@ -161,10 +164,11 @@ void core::flush() {
     peer.pending.reserve(count);
   }
   touched_peers_.clear();
+  encoded_.clear();
   report_overflows();
 }
 
-void core::send_to_connection(uint32_t slot) {
+void core::send_to_connection(uint32_t slot, bool shared) {
   auto& peer = peers_[slot];
   auto count = peer.pending.size();
   // The kernel's socket buffer is full when messages queue up here: the
@@ -173,9 +177,25 @@ void core::send_to_connection(uint32_t slot) {
     handle_peer_overflow(slot, count);
     return;
   }
-  for (auto& env : peer.pending)
-    peer.conn->send_data(env);
+  size_t unencodable = 0;
+  for (auto& env : peer.pending) {
+    bool sent;
+    if (shared) {
+      auto frame = encoded_.frame_of(env);
+      sent = !frame.empty();
+      if (sent)
+        peer.conn->send_encoded(frame.data, frame.size);
+    } else {
+      sent = peer.conn->send_data(env);
+    }
+    unencodable += sent ? 0 : 1;
+  }
   peer.pending.clear();
+  if (unencodable > 0)
+    emit(error{ec::invalid_data, peer.info,
+               std::to_string(unencodable)
+                 + " message(s) exceed the wire format's limits and were "
+                   "not sent to this peer"});
 }
 
 void core::release_publishers(std::vector<publish_request>& reqs) {

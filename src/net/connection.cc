@@ -65,13 +65,16 @@ void connection::begin_peering(const format::hello& mine) {
   read_some();
 }
 
-void connection::send_data(const detail::envelope& env) {
+bool connection::send_data(const detail::envelope& env) {
   if (closed_)
-    return;
-  if (format::write_data_frame(env.origin, env.seq, env.ttl, env.targeted,
-                               env.msg.get_topic(), env.msg.get_data(), out_))
-    ++out_msgs_;
+    return true;
+  if (!format::write_data_frame(env.origin, env.seq, env.ttl, env.targeted,
+                                env.msg.get_topic(), env.msg.get_data(),
+                                out_))
+    return false;
+  ++out_msgs_;
   flush();
+  return true;
 }
 
 void connection::send_encoded(const uint8_t* frame, size_t size) {

@@ -52,7 +52,8 @@ public:
   /// Runs the TLS handshake (if any), then sends our hello and reads.
   void start(const format::hello& mine, bool inbound);
 
-  void send_data(const detail::envelope& env);
+  /// False if the message exceeds the wire format's limits.
+  bool send_data(const detail::envelope& env);
 
   /// Appends an already encoded data frame.
   void send_encoded(const uint8_t* frame, size_t size);

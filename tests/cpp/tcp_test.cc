@@ -144,6 +144,30 @@ TEST(Tcp, ShutdownOfPeerGivesPeerLost) {
   EXPECT_EQ(next_status(ss).code(), sc::peer_lost);
 }
 
+TEST(Tcp, StarFanOutSharesOneEncoding) {
+  endpoint hub{tcp_only()};
+  endpoint b{tcp_only()};
+  endpoint c{tcp_only()};
+  auto sub_b = b.make_subscriber({"/t"});
+  auto sub_c = c.make_subscriber({"/t"});
+  auto port = hub.listen("127.0.0.1", 0);
+  ASSERT_TRUE(b.peer("127.0.0.1", port, 0s));
+  ASSERT_TRUE(c.peer("127.0.0.1", port, 0s));
+  ASSERT_TRUE(eventually([&] {
+    return hub.peers().size() == 2 && hub.peer_subscriptions().size() == 1;
+  }));
+  std::vector<data_message> batch;
+  for (int i = 0; i < 1000; ++i)
+    batch.emplace_back(make_data_message("/t", vector{count(i), "x"}));
+  hub.publish(std::move(batch));
+  for (auto* sub : {&sub_b, &sub_c}) {
+    auto got = sub->get(1000, 10s);
+    ASSERT_EQ(got.size(), 1000u);
+    for (int i = 0; i < 1000; ++i)
+      ASSERT_EQ(get_data(got[i]), (data{vector{count(i), "x"}}));
+  }
+}
+
 TEST(Tcp, ChainForwardsOverTcp) {
   endpoint a{tcp_only()};
   endpoint b{tcp_only()};
@@ -283,6 +307,7 @@ TEST(TcpShortcut, PeeringByAddressInOneProcessRunsInMemory) {
 TEST(TcpShortcut, NeedsBothSides) {
   endpoint a{tcp_only()};
   endpoint b;
+  auto ss_b = b.make_status_subscriber();
   auto sub_a = a.make_subscriber({"/big"});
   auto sub_a2 = a.make_subscriber({"/small"});
   auto port = a.listen("127.0.0.1", 0);
@@ -292,8 +317,9 @@ TEST(TcpShortcut, NeedsBothSides) {
   b.publish("/small", data{2});
   auto msg = sub_a2.get(10s);
   ASSERT_TRUE(msg);
-  // Over TCP the unencodable message could not go out.
+  // Over TCP the unencodable message could not go out, and b says so.
   EXPECT_TRUE(sub_a.poll().empty());
+  EXPECT_EQ(next_error(ss_b).code(), ec::invalid_data);
 }
 
 TEST(TcpShortcut, SimultaneousDialInOneProcess) {
