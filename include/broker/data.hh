@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "broker/address.hh"
+// backend_options used to live here; keep it visible to existing includers.
+#include "broker/backend_options.hh"
 #include "broker/enum_value.hh"
 #include "broker/none.hh"
 #include "broker/port.hh"
@@ -140,9 +142,6 @@ public:
 private:
   variant_type data_;
 };
-
-/// Key-value pairs of backend options (e.g. `{"path", "x.sqlite"}`).
-using backend_options = std::unordered_map<std::string, data>;
 
 // -- type queries ------------------------------------------------------------
 
