@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "broker/backend.hh"
+#include "broker/backend_options.hh"
 #include "broker/configuration.hh"
 #include "broker/data.hh"
 #include "broker/downstream.hh"
@@ -16,6 +18,7 @@
 #include "broker/peer_info.hh"
 #include "broker/publisher.hh"
 #include "broker/status_subscriber.hh"
+#include "broker/store.hh"
 #include "broker/subscriber.hh"
 #include "broker/network_info.hh"
 #include "broker/time.hh"
@@ -151,6 +154,21 @@ public:
 
   /// Errors always; status updates too if `receive_statuses`.
   status_subscriber make_status_subscriber(bool receive_statuses = false);
+
+  // -- data stores ---------------------------------------------------------
+
+  /// Attaches (or reuses) the master of store `name`. Fails with
+  /// `master_exists` if a direct peer advertises that master, and with
+  /// `backend_failure` if the backend cannot be opened.
+  expected<store> attach_master(std::string name, backend type,
+                                backend_options opts = backend_options());
+
+  /// Attaches (or reuses) a clone of store `name`; returns at once and finds
+  /// the master among the peers, retrying every `resync_interval` seconds.
+  /// Fails with `no_such_master` if this endpoint has a master of that name.
+  expected<store> attach_clone(std::string name, double resync_interval = 10.0,
+                               double stale_interval = 300.0,
+                               double mutation_buffer_interval = 120.0);
 
   // -- time ----------------------------------------------------------------
 

@@ -5,6 +5,7 @@
 #include "broker/convert.hh"
 #include "broker/defaults.hh"
 #include "core/registry.hh"
+#include "store/store_registry.hh"
 #include "net/connection.hh"
 
 namespace broker::detail {
@@ -74,7 +75,8 @@ core::core(configuration cfg)
     timing_(timing_settings(cfg_)),
     shortcut_(bool_setting(cfg_, "broker.in-process-shortcut", true)),
     inbox_(cfg_.get_count("broker.core-inbox-size", defaults::core_inbox_size),
-           [this] { post([this] { drain(); }); }) {}
+           [this] { post([this] { drain(); }); }),
+    stores_(std::make_unique<store_registry>()) {}
 
 core::~core() {
   shutdown();
@@ -112,7 +114,11 @@ void core::run_loop() {
 
 void core::shutdown() {
   std::lock_guard guard{lifecycle_mtx_};
-  if (stopped_.exchange(true) || !started_)
+  if (stopped_.load() || !started_)
+    return;
+  // Stores first: they publish through the core until they are gone.
+  stores_->stop_all();
+  if (stopped_.exchange(true))
     return;
   registry::remove(id_);
   // Release everyone who may wait on us: producers waiting for room in the

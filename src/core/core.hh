@@ -42,6 +42,10 @@ class context;
 } // namespace asio::ssl
 
 namespace broker::detail {
+class store_registry;
+} // namespace broker::detail
+
+namespace broker::detail {
 
 /// The engine behind one endpoint. One thread runs an asio::io_context and
 /// owns every piece of routing state below the "core thread only" line;
@@ -134,6 +138,20 @@ public:
 
   /// Runs `f` on the core thread at `when` (core thread only).
   void schedule(timestamp when, std::function<void()> f);
+
+  /// `schedule` from any thread.
+  void schedule_any(timestamp when, std::function<void()> f);
+
+  // -- stores (src/store) ------------------------------------------------------
+
+  /// Hands a message to the local subscribers only (store events).
+  void deliver_local(topic t, data d);
+
+  /// Raises an error on the status subscribers, from any thread.
+  void report_error(error err);
+
+  /// The masters and clones attached to this endpoint.
+  store_registry& stores() noexcept { return *stores_; }
 
 private:
   struct subscriber_slot {
@@ -276,6 +294,7 @@ private:
   std::vector<std::weak_ptr<subscriber_queue>> all_queues_;
   std::vector<std::weak_ptr<publisher_state>> all_publishers_;
   std::atomic<int64_t> sim_now_{0};
+  std::unique_ptr<store_registry> stores_;
 
   // -- routing state (core thread only) --------------------------------------
 

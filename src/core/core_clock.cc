@@ -1,6 +1,7 @@
 // The endpoint clock: the wall clock, or a simulated one that only moves
 // when advance_time() says so (for deterministic tests of expiry).
 #include "core/core.hh"
+#include "store/store_registry.hh"
 
 #include <asio/system_timer.hpp>
 
@@ -21,6 +22,15 @@ void core::advance_time(timestamp t) {
       sim_now_ = ns;
     fire_due_timers();
     return true;
+  });
+  // Expiries fired above run on the stores' threads: wait for them, so the
+  // caller sees their effects when this returns.
+  stores_->sync_all();
+}
+
+void core::schedule_any(timestamp when, std::function<void()> f) {
+  post([this, when, f = std::move(f)]() mutable {
+    schedule(when, std::move(f));
   });
 }
 

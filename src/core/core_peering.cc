@@ -291,6 +291,16 @@ void core::emit(error err) {
     deliver_now(topic::errors(), std::move(d));
 }
 
+void core::deliver_local(topic t, data d) {
+  post([this, t = std::move(t), d = std::move(d)]() mutable {
+    deliver_now(std::move(t), std::move(d));
+  });
+}
+
+void core::report_error(error err) {
+  post([this, err = std::move(err)]() mutable { emit(std::move(err)); });
+}
+
 void core::deliver_now(topic t, data d) {
   data_message msg{std::move(t), std::move(d)};
   deliver_to_subscribers(msg);

@@ -1,0 +1,269 @@
+#include "store/master_store.hh"
+
+#include "core/core.hh"
+#include "store/event_builder.hh"
+
+namespace broker::detail {
+
+using tag = store_command::tag;
+
+master_store::master_store(std::shared_ptr<core> owner, std::string name,
+                           publisher_id id,
+                           std::unique_ptr<abstract_backend> backend)
+  : store_frontend(std::move(owner), std::move(name), id),
+    backend_(std::move(backend)),
+    clone_topic_(topic{this->name()} / topic::clone_suffix()) {}
+
+void master_store::on_start() {
+  // Entries that expired while the store was closed go at once.
+  if (auto xs = backend_->expiries())
+    for (auto& [key, when] : *xs)
+      arm_expiry(key, when);
+  else
+    report(xs.error());
+}
+
+// -- input ---------------------------------------------------------------------
+
+void master_store::on_message(const data_message& msg) {
+  auto cmd = to_store_command(get_data(msg));
+  if (!cmd) {
+    report(error{cmd.error().code(), "store " + name() + ": "
+                                       + cmd.error().message()});
+    return;
+  }
+  switch (cmd->type) {
+    case tag::snapshot_request:
+      send_snapshot(cmd->peer);
+      break;
+    case tag::put_unique:
+      answer_put_unique(*cmd);
+      break;
+    default:
+      on_mutation(std::move(*cmd));
+  }
+}
+
+void master_store::on_mutation(store_command cmd) {
+  switch (cmd.type) {
+    case tag::put:
+      apply_put(cmd);
+      break;
+    case tag::erase:
+      apply_erase(cmd);
+      break;
+    case tag::clear:
+      apply_clear(cmd);
+      break;
+    case tag::add:
+    case tag::subtract:
+      apply_add_or_subtract(cmd);
+      break;
+    default:
+      report(error{ec::invalid_data, "store " + name()
+                                       + ": unexpected command for a master"});
+  }
+}
+
+void master_store::on_query(store_query q, store_responder r) {
+  switch (q.type) {
+    case store_query::kind::exists:
+      r(backend_->exists(q.key).value_or(false));
+      return;
+    case store_query::kind::get:
+      r(backend_->get(q.key));
+      return;
+    case store_query::kind::get_index:
+      r(backend_->get(q.key, q.arg));
+      return;
+    case store_query::kind::keys: {
+      auto ks = backend_->keys();
+      r(ks ? expected<data>{data{std::move(*ks)}} : expected<data>{ks.error()});
+      return;
+    }
+    case store_query::kind::put_unique: {
+      store_command cmd;
+      cmd.type = tag::put_unique;
+      cmd.key = std::move(q.key);
+      cmd.value = std::move(q.arg);
+      cmd.expiry = q.expiry;
+      cmd.publisher = q.publisher;
+      bool inserted = false;
+      apply_put_unique(cmd, &inserted);
+      r(data{inserted});
+      return;
+    }
+  }
+}
+
+// -- mutations -----------------------------------------------------------------
+
+void master_store::apply_put(const store_command& cmd) {
+  auto old = lookup(cmd.key);
+  if (auto ok = backend_->put(cmd.key, cmd.value, absolute(cmd.expiry)); !ok)
+    return fail(ok.error(), "put", cmd.key);
+  if (cmd.expiry)
+    arm_expiry(cmd.key, *absolute(cmd.expiry));
+  emit_change(cmd.key, old, cmd.value, cmd.expiry, cmd.publisher);
+  store_command update;
+  update.type = tag::put;
+  update.key = cmd.key;
+  update.value = cmd.value;
+  update.expiry = cmd.expiry;
+  update.publisher = cmd.publisher;
+  broadcast(std::move(update));
+}
+
+void master_store::apply_put_unique(const store_command& cmd, bool* inserted) {
+  *inserted = false;
+  auto exists = backend_->exists(cmd.key);
+  if (!exists)
+    return fail(exists.error(), "put_unique", cmd.key);
+  if (*exists)
+    return;
+  store_command put = cmd;
+  put.type = tag::put;
+  apply_put(put);
+  *inserted = backend_->exists(cmd.key).value_or(false);
+}
+
+void master_store::answer_put_unique(const store_command& cmd) {
+  bool inserted = false;
+  apply_put_unique(cmd, &inserted);
+  store_command reply;
+  reply.type = tag::put_unique_result;
+  reply.value = inserted;
+  reply.request = cmd.request;
+  reply.peer = cmd.peer;
+  reply.publisher = cmd.publisher;
+  publish(clone_topic_, reply, &cmd.peer);
+}
+
+void master_store::apply_erase(const store_command& cmd) {
+  if (auto ok = backend_->erase(cmd.key); !ok)
+    return fail(ok.error(), "erase", cmd.key);
+  emit_event(make_erase_event(name(), cmd.key, cmd.publisher));
+  store_command update;
+  update.type = tag::erase;
+  update.key = cmd.key;
+  update.publisher = cmd.publisher;
+  broadcast(std::move(update));
+}
+
+void master_store::apply_clear(const store_command& cmd) {
+  if (auto ks = backend_->keys())
+    for (auto& key : *ks)
+      emit_event(make_erase_event(name(), key, cmd.publisher));
+  if (auto ok = backend_->clear(); !ok)
+    return fail(ok.error(), "clear", data{});
+  store_command update;
+  update.type = tag::clear;
+  update.publisher = cmd.publisher;
+  broadcast(std::move(update));
+}
+
+void master_store::apply_add_or_subtract(const store_command& cmd) {
+  auto old = lookup(cmd.key);
+  auto when = absolute(cmd.expiry);
+  auto ok = cmd.type == tag::add
+              ? backend_->add(cmd.key, cmd.value, cmd.init_type, when)
+              : backend_->subtract(cmd.key, cmd.value, when);
+  if (!ok)
+    return fail(ok.error(), cmd.type == tag::add ? "add" : "subtract",
+                cmd.key);
+  auto now_value = lookup(cmd.key);
+  if (!now_value)
+    return;
+  if (when)
+    arm_expiry(cmd.key, *when);
+  emit_change(cmd.key, old, *now_value, cmd.expiry, cmd.publisher);
+  // Clones get the result, as a put without expiry (clones never expire).
+  store_command update;
+  update.type = tag::put;
+  update.key = cmd.key;
+  update.value = std::move(*now_value);
+  update.publisher = cmd.publisher;
+  broadcast(std::move(update));
+}
+
+// -- clones --------------------------------------------------------------------
+
+void master_store::send_snapshot(const node_id& clone) {
+  auto snap = backend_->snapshot();
+  if (!snap) {
+    report(snap.error());
+    return;
+  }
+  table content;
+  for (auto& [key, value] : *snap)
+    content.emplace(key, value);
+  store_command reply;
+  reply.type = tag::snapshot;
+  reply.seq = seq_;
+  reply.value = std::move(content);
+  reply.peer = owner().id();
+  publish(clone_topic_, reply, &clone);
+}
+
+void master_store::broadcast(store_command cmd) {
+  cmd.seq = ++seq_;
+  cmd.peer = owner().id();
+  publish(clone_topic_, cmd);
+}
+
+// -- expiry --------------------------------------------------------------------
+
+void master_store::arm_expiry(const data& key, timestamp when) {
+  at(when, [this, key] { on_expiry(key); });
+}
+
+void master_store::on_expiry(const data& key) {
+  // A later put may have moved or cleared the expiry: expire() checks.
+  auto removed = backend_->expire(key, now());
+  if (!removed)
+    return fail(removed.error(), "expire", key);
+  if (!*removed)
+    return;
+  emit_event(make_expire_event(name(), key, id()));
+  store_command update;
+  update.type = tag::expire;
+  update.key = key;
+  update.publisher = id();
+  broadcast(std::move(update));
+}
+
+// -- helpers -------------------------------------------------------------------
+
+void master_store::emit_change(const data& key,
+                               const std::optional<data>& old_value,
+                               const data& new_value,
+                               std::optional<timespan> expiry,
+                               const publisher_id& who) {
+  if (old_value)
+    emit_event(
+      make_update_event(name(), key, *old_value, new_value, expiry, who));
+  else
+    emit_event(make_insert_event(name(), key, new_value, expiry, who));
+}
+
+std::optional<timestamp>
+master_store::absolute(std::optional<timespan> expiry) const {
+  if (!expiry)
+    return std::nullopt;
+  return now() + *expiry;
+}
+
+std::optional<data> master_store::lookup(const data& key) {
+  auto x = backend_->get(key);
+  if (x)
+    return std::move(*x);
+  return std::nullopt;
+}
+
+void master_store::fail(const error& err, const char* what, const data& key) {
+  // Upstream only logs these; here they reach the status subscribers.
+  report(error{err.code(), "store " + name() + ": " + what + " of "
+                             + to_string(key) + " failed: " + err.message()});
+}
+
+} // namespace broker::detail

@@ -1,0 +1,124 @@
+#include "store/store_frontend.hh"
+
+#include <unistd.h>
+
+#include <future>
+
+#include "broker/convert.hh"
+#include "core/core.hh"
+#include "core/subscriber_queue.hh"
+
+namespace broker::detail {
+
+namespace {
+
+/// Store traffic must not be lost to a burst: the queue holds pointers, so
+/// a generous bound costs little until it is used.
+constexpr size_t store_queue_size = 1 << 20;
+
+} // namespace
+
+store_frontend::store_frontend(std::shared_ptr<core> owner, std::string name,
+                               publisher_id id)
+  : core_(std::move(owner)),
+    name_(std::move(name)),
+    id_(id),
+    queue_fd_(io_) {}
+
+store_frontend::~store_frontend() {
+  stop();
+}
+
+void store_frontend::start(const filter_type& topics) {
+  queue_ = core_->add_subscriber(topics, store_queue_size);
+  queue_fd_.assign(::dup(queue_->fd()));
+  work_.emplace(io_.get_executor());
+  post([this] {
+    on_start();
+    watch_queue();
+  });
+  thread_ = std::thread{[this] { io_.run(); }};
+}
+
+void store_frontend::stop() {
+  if (stopped_.exchange(true))
+    return;
+  if (queue_)
+    core_->remove_subscriber(queue_);
+  work_.reset();
+  io_.stop();
+  if (thread_.joinable())
+    thread_.join();
+  std::error_code ec;
+  queue_fd_.close(ec);
+}
+
+bool store_frontend::sync(std::chrono::milliseconds timeout) {
+  if (stopped_)
+    return false;
+  auto done = std::make_shared<std::promise<void>>();
+  auto fut = done->get_future();
+  post([done] { done->set_value(); });
+  return fut.wait_for(timeout) == std::future_status::ready;
+}
+
+void store_frontend::request(store_query q, store_responder r) {
+  post([this, q = std::move(q), r = std::move(r)]() mutable {
+    on_query(std::move(q), std::move(r));
+  });
+}
+
+void store_frontend::mutate(store_command cmd) {
+  post([this, cmd = std::move(cmd)]() mutable {
+    on_mutation(std::move(cmd));
+  });
+}
+
+void store_frontend::watch_queue() {
+  queue_fd_.async_wait(asio::posix::stream_descriptor::wait_read,
+                       [this](std::error_code ec) {
+                         if (ec || stopped_)
+                           return;
+                         drain_queue();
+                         watch_queue();
+                       });
+}
+
+void store_frontend::drain_queue() {
+  for (auto& msg : queue_->pop_all())
+    on_message(msg);
+}
+
+void store_frontend::publish(const topic& t, const store_command& cmd,
+                             const node_id* target) {
+  publish_request req{data_message{t, to_data(cmd)}, nullptr, nullptr};
+  if (target)
+    req.target = std::make_shared<node_id>(*target);
+  core_->publish(std::move(req));
+}
+
+void store_frontend::emit_event(data ev) {
+  core_->deliver_local(topic::store_events() / name_, std::move(ev));
+}
+
+void store_frontend::report(error err) {
+  core_->report_error(std::move(err));
+}
+
+void store_frontend::at(timestamp when, std::function<void()> f) {
+  std::weak_ptr<store_frontend> weak = shared_from_this();
+  core_->schedule_any(when, [weak, f = std::move(f)]() mutable {
+    if (auto self = weak.lock(); self && !self->stopped_)
+      self->post(std::move(f));
+  });
+}
+
+timestamp store_frontend::now() const {
+  return core_->now();
+}
+
+std::string store_frontend::describe(const data& key) const {
+  return "store " + name_ + ", key " + to_string(key);
+}
+
+} // namespace broker::detail

@@ -1,0 +1,114 @@
+#pragma once
+
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+#include <asio/posix/stream_descriptor.hpp>
+#include <asio/post.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "broker/frontend.hh"
+#include "broker/message.hh"
+#include "broker/publisher_id.hh"
+#include "broker/topic.hh"
+#include "store/store_command.hh"
+#include "store/store_query.hh"
+
+namespace broker::detail {
+
+class core;
+class subscriber_queue;
+
+/// What a master and a clone have in common: a thread of their own (so that
+/// a slow SQLite file never stalls message routing) that owns all of the
+/// store's state, fed by a subscription to the store's topic on the core.
+/// Other threads reach it only through `request`, `mutate` and `sync`.
+class store_frontend : public std::enable_shared_from_this<store_frontend> {
+public:
+  store_frontend(std::shared_ptr<core> owner, std::string name,
+                 publisher_id id);
+
+  virtual ~store_frontend();
+
+  store_frontend(const store_frontend&) = delete;
+  store_frontend& operator=(const store_frontend&) = delete;
+
+  const std::string& name() const noexcept { return name_; }
+
+  const publisher_id& id() const noexcept { return id_; }
+
+  virtual frontend kind() const noexcept = 0;
+
+  /// Subscribes to `topics` and starts the thread.
+  void start(const filter_type& topics);
+
+  /// Ends the thread; idempotent. Pending requests get no answer.
+  void stop();
+
+  bool stopped() const noexcept { return stopped_; }
+
+  /// Waits until everything posted so far has run (false on timeout).
+  bool sync(std::chrono::milliseconds timeout);
+
+  // -- thread-safe entry points -----------------------------------------------
+
+  void request(store_query q, store_responder r);
+
+  void mutate(store_command cmd);
+
+protected:
+  // -- the store's thread -----------------------------------------------------
+
+  virtual void on_start() {}
+
+  virtual void on_message(const data_message& msg) = 0;
+
+  virtual void on_query(store_query q, store_responder r) = 0;
+
+  virtual void on_mutation(store_command cmd) = 0;
+
+  /// Publishes to peers; with a target, to that peer only.
+  void publish(const topic& t, const store_command& cmd,
+               const node_id* target = nullptr);
+
+  /// Delivers a store event to the local subscribers.
+  void emit_event(data ev);
+
+  /// Reports an error on the endpoint's status subscribers.
+  void report(error err);
+
+  /// Runs `f` on this thread at `when` on the endpoint's clock.
+  void at(timestamp when, std::function<void()> f);
+
+  timestamp now() const;
+
+  core& owner() noexcept { return *core_; }
+
+  template <class F>
+  void post(F&& f) {
+    asio::post(io_, std::forward<F>(f));
+  }
+
+  std::string describe(const data& key) const;
+
+private:
+  void watch_queue();
+  void drain_queue();
+
+  std::shared_ptr<core> core_;
+  std::string name_;
+  publisher_id id_;
+  asio::io_context io_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>>
+    work_;
+  asio::posix::stream_descriptor queue_fd_;
+  std::shared_ptr<subscriber_queue> queue_;
+  std::thread thread_;
+  std::atomic<bool> stopped_{false};
+};
+
+} // namespace broker::detail

@@ -1,0 +1,50 @@
+#include "store/store_registry.hh"
+
+namespace broker::detail {
+
+store_registry::frontend_ptr
+store_registry::find(frontend kind, const std::string& name) const {
+  std::lock_guard guard{mtx_};
+  auto i = entries_.find({kind, name});
+  return i != entries_.end() && !i->second->stopped() ? i->second : nullptr;
+}
+
+void store_registry::add(const frontend_ptr& x) {
+  std::lock_guard guard{mtx_};
+  if (closed_) {
+    x->stop();
+    return;
+  }
+  entries_[{x->kind(), x->name()}] = x;
+}
+
+uint64_t store_registry::next_object_id() noexcept {
+  std::lock_guard guard{mtx_};
+  return ++next_id_;
+}
+
+std::vector<store_registry::frontend_ptr> store_registry::snapshot() const {
+  std::lock_guard guard{mtx_};
+  std::vector<frontend_ptr> result;
+  for (auto& [key, x] : entries_)
+    result.push_back(x);
+  return result;
+}
+
+void store_registry::sync_all() {
+  for (auto& x : snapshot())
+    x->sync(std::chrono::seconds{10});
+}
+
+void store_registry::stop_all() {
+  std::map<std::pair<frontend, std::string>, frontend_ptr> entries;
+  {
+    std::lock_guard guard{mtx_};
+    closed_ = true;
+    entries.swap(entries_);
+  }
+  for (auto& [key, x] : entries)
+    x->stop();
+}
+
+} // namespace broker::detail

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/store_frontend.hh"
+
+namespace broker::detail {
+
+/// The masters and clones of one endpoint, by store name. Used from user
+/// threads (attach_*) and by the endpoint's shutdown.
+class store_registry {
+public:
+  using frontend_ptr = std::shared_ptr<store_frontend>;
+
+  /// The live frontend of that kind and name, or null.
+  frontend_ptr find(frontend kind, const std::string& name) const;
+
+  void add(const frontend_ptr& x);
+
+  /// A number for the next frontend's publisher id (1, 2, ...).
+  uint64_t next_object_id() noexcept;
+
+  /// Waits until every frontend ran what was posted to it so far.
+  void sync_all();
+
+  /// Stops every frontend and forgets it; later calls find nothing.
+  void stop_all();
+
+private:
+  std::vector<frontend_ptr> snapshot() const;
+
+  mutable std::mutex mtx_;
+  std::map<std::pair<frontend, std::string>, frontend_ptr> entries_;
+  uint64_t next_id_ = 0;
+  bool closed_ = false;
+};
+
+} // namespace broker::detail
