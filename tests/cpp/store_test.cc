@@ -268,3 +268,59 @@ TEST(Store, HandleOutlivesEndpoint) {
   ASSERT_FALSE(x);
   s.put("k", 1);
 }
+
+TEST(Store, SqliteMasterReopensWithItsExpiries) {
+  char tmpl[] = "/tmp/broker-store-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  auto path = std::string{tmpl} + "/sub/dir/s.db";
+  backend_options opts{{"path", path}};
+  {
+    endpoint ep{sim_clock()};
+    auto m = ep.attach_master("persist", backend::sqlite, opts);
+    ASSERT_TRUE(m) << to_string(m.error());
+    m->put("keep", 1);
+    m->put("fleeting", 2, timespan{10s});
+    ASSERT_EQ(value_at(*m, "fleeting"), data{2}); // answered after both puts
+  }
+  endpoint ep{sim_clock()};
+  auto m = ep.attach_master("persist", backend::sqlite, opts);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(value_at(*m, "keep"), data{1});
+  EXPECT_EQ(value_at(*m, "fleeting"), data{2});
+  ep.advance_time(ep.now() + 11s);
+  EXPECT_EQ(m->get("fleeting").error().code(), ec::no_such_key);
+  EXPECT_EQ(value_at(*m, "keep"), data{1});
+  std::system(("rm -rf " + std::string{tmpl}).c_str());
+}
+
+TEST(Store, CloneBuffersMutationsUntilItFindsTheMaster) {
+  endpoint a;
+  endpoint b;
+  auto m = *a.attach_master("buf", backend::memory);
+  auto c = *b.attach_clone("buf");
+  c.put("early", 1); // no master yet: buffered
+  ASSERT_TRUE(b.peer(a));
+  ASSERT_TRUE(eventually([&] { return value_at(m, "early") == data{1}; }));
+  ASSERT_TRUE(eventually([&] { return value_at(c, "early") == data{1}; }));
+}
+
+TEST(Store, CloneGoesStaleAfterLosingItsMaster) {
+  endpoint b{sim_clock()};
+  auto c = *b.attach_clone("st", 1.0, 5.0, 0.0);
+  {
+    endpoint a{sim_clock()};
+    auto m = *a.attach_master("st", backend::memory);
+    m.put("k", 1);
+    ASSERT_TRUE(b.peer(a));
+    ASSERT_TRUE(eventually([&] { return value_at(c, "k") == data{1}; }));
+  }
+  // The master is gone; within stale_interval the clone still answers.
+  b.advance_time(b.now() + 1s);
+  EXPECT_EQ(value_at(c, "k"), data{1});
+  // The clone learns of the loss asynchronously: keep moving the clock.
+  EXPECT_TRUE(eventually([&] {
+    b.advance_time(b.now() + 6s);
+    auto x = c.get("k");
+    return !x && x.error().code() == ec::stale_data;
+  }));
+}
