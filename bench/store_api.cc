@@ -1,0 +1,104 @@
+// Store throughput and latency through the public API (no Google Benchmark:
+// each figure needs its own set-up). Usage: bench-store-api [keys]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "broker/broker.hh"
+
+using namespace broker;
+using clk = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(clk::time_point start) {
+  return std::chrono::duration<double>(clk::now() - start).count();
+}
+
+void report(const char* what, size_t ops, double secs) {
+  std::printf("%-40s %10zu ops %8.3f s %12.0f ops/s\n", what, ops, secs,
+              ops / secs);
+}
+
+void bench_master(backend type, const backend_options& opts, size_t n,
+                  const char* label) {
+  endpoint ep;
+  auto m = *ep.attach_master(std::string{"bench-"} + label, type, opts);
+  auto start = clk::now();
+  for (size_t i = 0; i < n; ++i)
+    m.put(count{i}, count{i});
+  m.get(count{n - 1}); // answered after every put before it
+  report((std::string{label} + ": put (applied)").c_str(), n,
+         seconds_since(start));
+  start = clk::now();
+  for (size_t i = 0; i < n; ++i)
+    m.get(count{i});
+  report((std::string{label} + ": get (blocking)").c_str(), n,
+         seconds_since(start));
+  store::proxy p{m};
+  start = clk::now();
+  for (size_t i = 0; i < n; ++i)
+    p.get(count{i});
+  p.receive(n);
+  report((std::string{label} + ": get (proxy, pipelined)").c_str(), n,
+         seconds_since(start));
+}
+
+void bench_clone_sync(size_t n) {
+  endpoint a;
+  endpoint b;
+  auto m = *a.attach_master("sync", backend::memory);
+  for (size_t i = 0; i < n; ++i)
+    m.put(count{i}, std::string(16, 'x'));
+  m.get(count{0});
+  b.peer(a);
+  auto start = clk::now();
+  auto c = *b.attach_clone("sync");
+  while (!c.get(count{n - 1}))
+    std::this_thread::sleep_for(std::chrono::microseconds{100});
+  std::printf("%-40s %10zu keys %8.3f s\n", "new clone in sync", n,
+              seconds_since(start));
+}
+
+void bench_clone_latency(size_t rounds) {
+  endpoint a;
+  endpoint b;
+  b.peer(a);
+  auto m = *a.attach_master("lat", backend::memory);
+  auto events = b.make_subscriber({topic::store_events() / "lat"});
+  auto c = *b.attach_clone("lat");
+  m.put("warm", 0);
+  while (!c.get("warm"))
+    std::this_thread::sleep_for(std::chrono::microseconds{100});
+  events.poll();
+  std::vector<double> us;
+  for (size_t i = 0; i < rounds; ++i) {
+    auto start = clk::now();
+    m.put("k", count{i});
+    events.get();
+    us.push_back(seconds_since(start) * 1e6);
+  }
+  std::sort(us.begin(), us.end());
+  std::printf("%-40s p50 %.1f us  p99 %.1f us (%zu updates)\n",
+              "master -> clone update latency", us[us.size() / 2],
+              us[us.size() * 99 / 100], rounds);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 200'000;
+  bench_master(backend::memory, {}, n, "memory");
+  char tmpl[] = "/tmp/bench-store-XXXXXX";
+  if (mkdtemp(tmpl)) {
+    bench_master(backend::sqlite, {{"path", std::string{tmpl} + "/b.db"}},
+                 n / 4, "sqlite");
+    std::system(("rm -rf " + std::string{tmpl}).c_str());
+  }
+  bench_clone_sync(100'000);
+  bench_clone_latency(10'000);
+}
