@@ -144,8 +144,8 @@ public:
 
   // -- stores (src/store) ------------------------------------------------------
 
-  /// Hands a message to the local subscribers only (store events).
-  void deliver_local(topic t, data d);
+  /// Hands messages to the local subscribers only (store events).
+  void deliver_local(topic t, std::vector<data> xs);
 
   /// Raises an error on the status subscribers, from any thread.
   void report_error(error err);

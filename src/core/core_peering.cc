@@ -291,9 +291,10 @@ void core::emit(error err) {
     deliver_now(topic::errors(), std::move(d));
 }
 
-void core::deliver_local(topic t, data d) {
-  post([this, t = std::move(t), d = std::move(d)]() mutable {
-    deliver_now(std::move(t), std::move(d));
+void core::deliver_local(topic t, std::vector<data> xs) {
+  post([this, t = std::move(t), xs = std::move(xs)]() mutable {
+    for (auto& x : xs)
+      deliver_now(t, std::move(x));
   });
 }
 

@@ -23,6 +23,19 @@ void master_store::on_start() {
     report(xs.error());
 }
 
+void master_store::begin_batch() {
+  if (auto ok = backend_->begin_batch(); !ok)
+    report(ok.error());
+}
+
+void master_store::end_batch() {
+  // One transaction per burst; a failed commit loses the burst, so say so.
+  if (auto ok = backend_->commit_batch(); !ok)
+    report(error{ok.error().code(), "store " + name()
+                                      + ": committing a batch failed: "
+                                      + ok.error().message()});
+}
+
 // -- input ---------------------------------------------------------------------
 
 void master_store::on_message(const data_message& msg) {

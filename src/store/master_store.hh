@@ -23,6 +23,8 @@ protected:
   void on_message(const data_message& msg) override;
   void on_query(store_query q, store_responder r) override;
   void on_mutation(store_command cmd) override;
+  void begin_batch() override;
+  void end_batch() override;
 
 private:
   void apply_put(const store_command& cmd);

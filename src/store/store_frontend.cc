@@ -35,6 +35,7 @@ void store_frontend::start(const filter_type& topics) {
   work_.emplace(io_.get_executor());
   post([this] {
     on_start();
+    flush_outgoing();
     watch_queue();
   });
   thread_ = std::thread{[this] { io_.run(); }};
@@ -65,13 +66,33 @@ bool store_frontend::sync(std::chrono::milliseconds timeout) {
 void store_frontend::request(store_query q, store_responder r) {
   post([this, q = std::move(q), r = std::move(r)]() mutable {
     on_query(std::move(q), std::move(r));
+    flush_outgoing();
   });
 }
 
 void store_frontend::mutate(store_command cmd) {
-  post([this, cmd = std::move(cmd)]() mutable {
+  bool first;
+  {
+    std::lock_guard guard{mutations_mtx_};
+    first = mutations_.empty();
+    mutations_.push_back(std::move(cmd));
+  }
+  // Later requests are posted after this drain, so they see its effects.
+  if (first)
+    post([this] { drain_mutations(); });
+}
+
+void store_frontend::drain_mutations() {
+  std::vector<store_command> batch;
+  {
+    std::lock_guard guard{mutations_mtx_};
+    batch.swap(mutations_);
+  }
+  begin_batch();
+  for (auto& cmd : batch)
     on_mutation(std::move(cmd));
-  });
+  end_batch();
+  flush_outgoing();
 }
 
 void store_frontend::watch_queue() {
@@ -85,8 +106,23 @@ void store_frontend::watch_queue() {
 }
 
 void store_frontend::drain_queue() {
-  for (auto& msg : queue_->pop_all())
+  auto msgs = queue_->pop_all();
+  begin_batch();
+  for (auto& msg : msgs)
     on_message(msg);
+  end_batch();
+  flush_outgoing();
+}
+
+void store_frontend::flush_outgoing() {
+  if (!outgoing_.empty()) {
+    core_->publish(outgoing_);
+    outgoing_.clear();
+  }
+  if (!events_.empty()) {
+    core_->deliver_local(topic::store_events() / name_, std::move(events_));
+    events_.clear();
+  }
 }
 
 void store_frontend::publish(const topic& t, const store_command& cmd,
@@ -94,11 +130,11 @@ void store_frontend::publish(const topic& t, const store_command& cmd,
   publish_request req{data_message{t, to_data(cmd)}, nullptr, nullptr};
   if (target)
     req.target = std::make_shared<node_id>(*target);
-  core_->publish(std::move(req));
+  outgoing_.push_back(std::move(req));
 }
 
 void store_frontend::emit_event(data ev) {
-  core_->deliver_local(topic::store_events() / name_, std::move(ev));
+  events_.push_back(std::move(ev));
 }
 
 void store_frontend::report(error err) {
@@ -109,7 +145,10 @@ void store_frontend::at(timestamp when, std::function<void()> f) {
   std::weak_ptr<store_frontend> weak = shared_from_this();
   core_->schedule_any(when, [weak, f = std::move(f)]() mutable {
     if (auto self = weak.lock(); self && !self->stopped_)
-      self->post(std::move(f));
+      self->post([raw = self.get(), f = std::move(f)] {
+        f();
+        raw->flush_outgoing();
+      });
   });
 }
 

@@ -6,6 +6,8 @@
 #include <asio/post.hpp>
 
 #include <atomic>
+#include <mutex>
+#include <vector>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -15,6 +17,7 @@
 #include "broker/message.hh"
 #include "broker/publisher_id.hh"
 #include "broker/topic.hh"
+#include "core/envelope.hh"
 #include "store/store_command.hh"
 #include "store/store_query.hh"
 
@@ -71,6 +74,12 @@ protected:
 
   virtual void on_mutation(store_command cmd) = 0;
 
+  /// Bracket a run of mutations or messages (the master commits its
+  /// backend's transaction at the end).
+  virtual void begin_batch() {}
+
+  virtual void end_batch() {}
+
   /// Publishes to peers; with a target, to that peer only.
   void publish(const topic& t, const store_command& cmd,
                const node_id* target = nullptr);
@@ -98,6 +107,10 @@ protected:
 private:
   void watch_queue();
   void drain_queue();
+  void drain_mutations();
+  /// Hands what the last step published or emitted to the core at once:
+  /// one wake-up of the core per step, not one per message.
+  void flush_outgoing();
 
   std::shared_ptr<core> core_;
   std::string name_;
@@ -109,6 +122,12 @@ private:
   std::shared_ptr<subscriber_queue> queue_;
   std::thread thread_;
   std::atomic<bool> stopped_{false};
+  /// Mutations from user threads: one post per burst, not per call.
+  std::mutex mutations_mtx_;
+  std::vector<store_command> mutations_;
+  /// Outgoing traffic of the current step (store thread only).
+  std::vector<publish_request> outgoing_;
+  std::vector<data> events_;
 };
 
 } // namespace broker::detail
