@@ -114,18 +114,28 @@ data deeply_nested(size_t depth) {
   return x;
 }
 
+class SqliteBackend : public ::testing::Test {
+protected:
+  // Opens `path` with `opts` added; null (and a test failure) on error.
+  backend_ptr open(backend_options opts = {}) {
+    auto res = open_at(path, std::move(opts));
+    EXPECT_TRUE(res) << to_string(res.error());
+    return res ? std::move(*res) : nullptr;
+  }
+
+  test::temp_dir dir;
+  std::string path = dir.file("s.sqlite");
+};
+
 // -- options ------------------------------------------------------------------
 
-TEST(SqliteBackend, PathIsRequiredAndMustBeANonEmptyString) {
-  test::temp_dir dir;
+TEST_F(SqliteBackend, PathIsRequiredAndMustBeANonEmptyString) {
   EXPECT_TRUE(contains(open_failure({}), "path"));
   EXPECT_TRUE(contains(open_failure({{"path", count{1}}}), "path"));
   EXPECT_TRUE(contains(open_failure({{"path", ""s}}), "path"));
 }
 
-TEST(SqliteBackend, RejectsBadTuningOptions) {
-  test::temp_dir dir;
-  auto path = dir.file("s.sqlite");
+TEST_F(SqliteBackend, RejectsBadTuningOptions) {
   auto msg = open_failure({{"path", path}, {"journal_mode", "bogus"s}});
   EXPECT_TRUE(contains(msg, "journal_mode")) << msg;
   EXPECT_TRUE(contains(msg, "wal")) << "lists the choices: " << msg;
@@ -141,7 +151,7 @@ TEST(SqliteBackend, RejectsBadTuningOptions) {
     << "bad options are rejected before touching the disk";
 }
 
-TEST(SqliteBackend, ParsesTuningOptions) {
+TEST_F(SqliteBackend, ParsesTuningOptions) {
   auto opts = parse_sqlite_options({{"path", "x"s}});
   ASSERT_TRUE(opts);
   EXPECT_EQ(opts->journal_mode, "wal");
@@ -161,12 +171,11 @@ TEST(SqliteBackend, ParsesTuningOptions) {
   EXPECT_EQ(opts->busy_timeout_ms, 50);
 }
 
-TEST(SqliteBackend, UsesWalByDefaultAndHonoursJournalMode) {
-  test::temp_dir dir;
+TEST_F(SqliteBackend, UsesWalByDefaultAndHonoursJournalMode) {
   {
-    auto db = open_at(dir.file("wal.sqlite"));
-    ASSERT_TRUE(db) << to_string(db.error());
-    raw_connection raw{dir.file("wal.sqlite")};
+    auto db = open();
+    ASSERT_TRUE(db);
+    raw_connection raw{path};
     EXPECT_EQ(raw.query("PRAGMA journal_mode"), "wal");
   }
   auto db = open_at(dir.file("del.sqlite"), {{"journal_mode", "delete"s}});
@@ -177,31 +186,27 @@ TEST(SqliteBackend, UsesWalByDefaultAndHonoursJournalMode) {
 
 // -- files and schema ---------------------------------------------------------
 
-TEST(SqliteBackend, CreatesMissingParentDirectories) {
-  test::temp_dir dir;
-  auto path = dir.file("a/b/c/store.sqlite");
-  auto db = open_at(path);
+TEST_F(SqliteBackend, CreatesMissingParentDirectories) {
+  auto nested = dir.file("a/b/c/store.sqlite");
+  auto db = open_at(nested);
   ASSERT_TRUE(db) << to_string(db.error());
-  EXPECT_TRUE(std::filesystem::is_regular_file(path));
+  EXPECT_TRUE(std::filesystem::is_regular_file(nested));
 }
 
-TEST(SqliteBackend, FailsWhenAParentIsAFile) {
-  test::temp_dir dir;
+TEST_F(SqliteBackend, FailsWhenAParentIsAFile) {
   std::ofstream{dir.file("file")} << "x";
   auto msg = open_failure({{"path", dir.file("file/sub/store.sqlite")}});
   EXPECT_TRUE(contains(msg, "cannot create the directory")) << msg;
 }
 
-TEST(SqliteBackend, FailsWhenThePathIsADirectory) {
-  test::temp_dir dir;
+TEST_F(SqliteBackend, FailsWhenThePathIsADirectory) {
   auto msg = open_failure({{"path", dir.path()}});
   EXPECT_TRUE(contains(msg, dir.path())) << msg;
 }
 
-TEST(SqliteBackend, FailsInAnUnwritableDirectory) {
+TEST_F(SqliteBackend, FailsInAnUnwritableDirectory) {
   if (::geteuid() == 0)
     GTEST_SKIP() << "root ignores directory permissions";
-  test::temp_dir dir;
   auto ro = dir.file("ro");
   std::filesystem::create_directory(ro);
   std::filesystem::permissions(ro, std::filesystem::perms::owner_read
@@ -211,9 +216,7 @@ TEST(SqliteBackend, FailsInAnUnwritableDirectory) {
   EXPECT_TRUE(contains(msg, "cannot create the directory")) << msg;
 }
 
-TEST(SqliteBackend, RejectsACorruptFile) {
-  test::temp_dir dir;
-  auto path = dir.file("garbage.sqlite");
+TEST_F(SqliteBackend, RejectsACorruptFile) {
   {
     std::ofstream out{path, std::ios::binary};
     for (int i = 0; i < 512; ++i)
@@ -224,51 +227,44 @@ TEST(SqliteBackend, RejectsACorruptFile) {
   EXPECT_TRUE(contains(msg, "not a database")) << msg;
 }
 
-TEST(SqliteBackend, RejectsAForeignStoreTable) {
-  test::temp_dir dir;
-  auto path = dir.file("foreign.sqlite");
+TEST_F(SqliteBackend, RejectsAForeignStoreTable) {
   raw_connection{path}.exec("CREATE TABLE store(a INTEGER, b TEXT)");
   auto msg = open_failure({{"path", path}});
   EXPECT_TRUE(contains(msg, "schema")) << msg;
 }
 
-TEST(SqliteBackend, WritesTheVersionIntoMetaOnEveryOpen) {
-  test::temp_dir dir;
-  auto path = dir.file("s.sqlite");
-  ASSERT_TRUE(open_at(path));
+TEST_F(SqliteBackend, WritesTheVersionIntoMetaOnEveryOpen) {
+  ASSERT_TRUE(open());
   raw_connection raw{path};
   auto version_sql = "SELECT value FROM meta WHERE key = 'broker_version'";
   EXPECT_EQ(raw.query(version_sql), "2.1.0");
   raw.exec("UPDATE meta SET value = '0.1' WHERE key = 'broker_version'");
-  ASSERT_TRUE(open_at(path));
+  ASSERT_TRUE(open());
   EXPECT_EQ(raw.query(version_sql), "2.1.0");
   EXPECT_EQ(raw.query("SELECT count(*) FROM meta"), "1");
 }
 
-TEST(SqliteBackend, ReopeningRestoresContentsAndExpiries) {
-  test::temp_dir dir;
-  auto path = dir.file("s.sqlite");
+TEST_F(SqliteBackend, ReopeningRestoresContentsAndExpiries) {
   snapshot want{{"a"s, 1},
                 {count{2}, vector{"x"s, set{1, 2}}},
                 {vector{1, "k"s}, table{{"t"s, timespan{3}}}},
                 {test::loopback(), nil}};
   {
-    auto db = open_at(path);
-    ASSERT_TRUE(db) << to_string(db.error());
-    ASSERT_TRUE((*db)->put("a"s, 1, ts(100)));
-    ASSERT_TRUE((*db)->put(count{2}, vector{"x"s}, std::nullopt));
-    ASSERT_TRUE((*db)->add(count{2}, 2, data::type::none, ts(-7)));
-    ASSERT_TRUE((*db)->subtract(count{2}, nil, ts(-7))); // pops 2
-    ASSERT_TRUE((*db)->add(count{2}, set{1, 2}, data::type::none, ts(-7)));
-    ASSERT_TRUE((*db)->put(vector{1, "k"s}, want[vector{1, "k"s}],
-                           std::nullopt));
-    ASSERT_TRUE((*db)->put(test::loopback(), nil, ts(5)));
+    auto db = open();
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(db->put("a"s, 1, ts(100)));
+    ASSERT_TRUE(db->put(count{2}, vector{"x"s}, std::nullopt));
+    ASSERT_TRUE(db->add(count{2}, 2, data::type::none, ts(-7)));
+    ASSERT_TRUE(db->subtract(count{2}, nil, ts(-7))); // pops 2
+    ASSERT_TRUE(db->add(count{2}, set{1, 2}, data::type::none, ts(-7)));
+    ASSERT_TRUE(db->put(vector{1, "k"s}, want[vector{1, "k"s}], std::nullopt));
+    ASSERT_TRUE(db->put(test::loopback(), nil, ts(5)));
   }
-  auto db = open_at(path);
-  ASSERT_TRUE(db) << to_string(db.error());
-  EXPECT_EQ(or_error((*db)->size()), data{count{4}});
-  EXPECT_EQ(*(*db)->snapshot(), want);
-  auto xs = *(*db)->expiries();
+  auto db = open();
+  ASSERT_TRUE(db);
+  EXPECT_EQ(or_error(db->size()), data{count{4}});
+  EXPECT_EQ(*db->snapshot(), want);
+  auto xs = *db->expiries();
   std::sort(xs.begin(), xs.end());
   expiry_list want_expiries{{"a"s, ts(100)}, {count{2}, ts(-7)},
                             {test::loopback(), ts(5)}};
@@ -276,155 +272,136 @@ TEST(SqliteBackend, ReopeningRestoresContentsAndExpiries) {
   EXPECT_EQ(xs, want_expiries);
 }
 
-TEST(SqliteBackend, TooDeeplyNestedDataIsInvalid) {
-  test::temp_dir dir;
-  auto db = open_at(dir.file("s.sqlite"));
+TEST_F(SqliteBackend, TooDeeplyNestedDataIsInvalid) {
+  auto db = open();
   ASSERT_TRUE(db);
   auto deep = deeply_nested(format::max_nesting_depth + 1);
-  EXPECT_EQ((*db)->put("k"s, deep, std::nullopt), ec::invalid_data);
-  EXPECT_EQ((*db)->put(deep, 1, std::nullopt), ec::invalid_data);
-  EXPECT_EQ((*db)->get(deep), ec::invalid_data);
-  EXPECT_EQ(or_error((*db)->size()), data{count{0}});
+  EXPECT_EQ(db->put("k"s, deep, std::nullopt), ec::invalid_data);
+  EXPECT_EQ(db->put(deep, 1, std::nullopt), ec::invalid_data);
+  EXPECT_EQ(db->get(deep), ec::invalid_data);
+  EXPECT_EQ(or_error(db->size()), data{count{0}});
   auto ok = deeply_nested(format::max_nesting_depth);
-  EXPECT_TRUE((*db)->put("k"s, ok, std::nullopt));
-  EXPECT_EQ(or_error((*db)->get("k"s)), ok);
+  EXPECT_TRUE(db->put("k"s, ok, std::nullopt));
+  EXPECT_EQ(or_error(db->get("k"s)), ok);
 }
 
 // -- damaged rows -------------------------------------------------------------
 
-TEST(SqliteBackend, AValueThatDoesNotDecodeIsABackendFailure) {
-  test::temp_dir dir;
-  auto path = dir.file("s.sqlite");
-  auto db = open_at(path);
+TEST_F(SqliteBackend, AValueThatDoesNotDecodeIsABackendFailure) {
+  auto db = open();
   ASSERT_TRUE(db);
   raw_connection raw{path};
   raw.insert(encoded("k"s), {0xff, 0xff, 0xff}, "NULL");
-  auto res = (*db)->get("k"s);
+  auto res = db->get("k"s);
   ASSERT_EQ(res, ec::backend_failure);
   EXPECT_TRUE(contains(res.error().message(), "\"k\"")) << res;
   EXPECT_TRUE(contains(res.error().message(), "decode")) << res;
-  EXPECT_EQ((*db)->add("k"s, 1, data::type::integer, std::nullopt),
+  EXPECT_EQ(db->add("k"s, 1, data::type::integer, std::nullopt),
             ec::backend_failure);
-  EXPECT_EQ(code_of((*db)->snapshot()), ec::backend_failure);
-  EXPECT_EQ(or_error((*db)->exists("k"s)), data{true});
-  EXPECT_EQ(*(*db)->keys(), (set{"k"s}));
-  ASSERT_TRUE((*db)->put("k"s, 1, std::nullopt)) << "overwriting repairs it";
-  EXPECT_EQ(or_error((*db)->get("k"s)), data{1});
+  EXPECT_EQ(code_of(db->snapshot()), ec::backend_failure);
+  EXPECT_EQ(or_error(db->exists("k"s)), data{true});
+  EXPECT_EQ(*db->keys(), (set{"k"s}));
+  ASSERT_TRUE(db->put("k"s, 1, std::nullopt)) << "overwriting repairs it";
+  EXPECT_EQ(or_error(db->get("k"s)), data{1});
 }
 
-TEST(SqliteBackend, AKeyThatDoesNotDecodeIsABackendFailure) {
-  test::temp_dir dir;
-  auto path = dir.file("s.sqlite");
-  auto db = open_at(path);
+TEST_F(SqliteBackend, AKeyThatDoesNotDecodeIsABackendFailure) {
+  auto db = open();
   ASSERT_TRUE(db);
   raw_connection{path}.insert({0x42, 0x00}, encoded(1), "17");
-  EXPECT_EQ(code_of((*db)->keys()), ec::backend_failure);
-  EXPECT_EQ(code_of((*db)->snapshot()), ec::backend_failure);
-  EXPECT_EQ(code_of((*db)->expiries()), ec::backend_failure);
-  EXPECT_EQ(or_error((*db)->size()), data{count{1}});
+  EXPECT_EQ(code_of(db->keys()), ec::backend_failure);
+  EXPECT_EQ(code_of(db->snapshot()), ec::backend_failure);
+  EXPECT_EQ(code_of(db->expiries()), ec::backend_failure);
+  EXPECT_EQ(or_error(db->size()), data{count{1}});
 }
 
-TEST(SqliteBackend, AValueStoredAsTextIsABackendFailure) {
-  test::temp_dir dir;
-  auto path = dir.file("s.sqlite");
-  auto db = open_at(path);
+TEST_F(SqliteBackend, AValueStoredAsTextIsABackendFailure) {
+  auto db = open();
   ASSERT_TRUE(db);
   auto key = encoded("k"s);
   raw_connection raw{path};
   raw.insert(key, {}, "NULL");
   raw.exec("UPDATE store SET value = 'text'");
-  auto res = (*db)->get("k"s);
+  auto res = db->get("k"s);
   ASSERT_EQ(res, ec::backend_failure);
   EXPECT_TRUE(contains(res.error().message(), "not a blob")) << res;
 }
 
 // -- locking and batches ------------------------------------------------------
 
-TEST(SqliteBackend, OpenFailsWhileAnotherConnectionHoldsAnExclusiveLock) {
-  test::temp_dir dir;
-  auto path = dir.file("s.sqlite");
-  ASSERT_TRUE(open_at(path, {{"journal_mode", "delete"s}}));
+TEST_F(SqliteBackend, OpenFailsWhileAnotherConnectionHoldsAnExclusiveLock) {
+  ASSERT_TRUE(open({{"journal_mode", "delete"s}}));
   raw_connection raw{path};
   raw.exec("PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE;");
   auto msg = open_failure({{"path", path}});
   EXPECT_TRUE(contains(msg, "locked")) << msg;
   raw.exec("COMMIT; PRAGMA locking_mode=NORMAL; SELECT 1 FROM meta;");
-  EXPECT_TRUE(open_at(path)) << "works once the lock is gone";
+  EXPECT_TRUE(open()) << "works once the lock is gone";
 }
 
-TEST(SqliteBackend, WritesFailWhileAnotherConnectionHoldsTheWriteLock) {
-  test::temp_dir dir;
-  auto path = dir.file("s.sqlite");
-  auto db = open_at(path);
+TEST_F(SqliteBackend, WritesFailWhileAnotherConnectionHoldsTheWriteLock) {
+  auto db = open();
   ASSERT_TRUE(db);
-  ASSERT_TRUE((*db)->put("a"s, 1, std::nullopt));
+  ASSERT_TRUE(db->put("a"s, 1, std::nullopt));
   raw_connection raw{path};
   raw.exec("BEGIN IMMEDIATE");
-  auto res = (*db)->put("b"s, 2, std::nullopt);
+  auto res = db->put("b"s, 2, std::nullopt);
   ASSERT_EQ(res, ec::backend_failure);
   EXPECT_TRUE(contains(res.error().message(), "\"b\"")) << res;
   EXPECT_TRUE(contains(res.error().message(), "locked")) << res;
-  EXPECT_EQ((*db)->begin_batch(), ec::backend_failure);
-  EXPECT_FALSE((*db)->in_batch());
-  EXPECT_EQ(or_error((*db)->get("a"s)), data{1}) << "WAL readers go on";
+  EXPECT_EQ(db->begin_batch(), ec::backend_failure);
+  EXPECT_FALSE(db->in_batch());
+  EXPECT_EQ(or_error(db->get("a"s)), data{1}) << "WAL readers go on";
   raw.exec("COMMIT");
-  EXPECT_TRUE((*db)->put("b"s, 2, std::nullopt));
+  EXPECT_TRUE(db->put("b"s, 2, std::nullopt));
 }
 
-TEST(SqliteBackend, BatchWritesBecomeVisibleAtTheCommit) {
-  test::temp_dir dir;
-  auto path = dir.file("s.sqlite");
-  auto db = open_at(path);
+TEST_F(SqliteBackend, BatchWritesBecomeVisibleAtTheCommit) {
+  auto db = open();
   ASSERT_TRUE(db);
   raw_connection raw{path};
-  ASSERT_TRUE((*db)->begin_batch());
+  ASSERT_TRUE(db->begin_batch());
   for (int i = 0; i < 3; ++i)
-    ASSERT_TRUE((*db)->put(i, i, std::nullopt));
+    ASSERT_TRUE(db->put(i, i, std::nullopt));
   EXPECT_EQ(raw.query("SELECT count(*) FROM store"), "0");
-  ASSERT_TRUE((*db)->commit_batch());
+  ASSERT_TRUE(db->commit_batch());
   EXPECT_EQ(raw.query("SELECT count(*) FROM store"), "3");
 }
 
-TEST(SqliteBackend, AFailedCommitDiscardsTheBatch) {
-  test::temp_dir dir;
-  auto path = dir.file("s.sqlite");
+TEST_F(SqliteBackend, AFailedCommitDiscardsTheBatch) {
   // In rollback-journal mode a reader blocks the commit of a writer.
-  auto db = open_at(path, {{"journal_mode", "delete"s}});
+  auto db = open({{"journal_mode", "delete"s}});
   ASSERT_TRUE(db);
-  ASSERT_TRUE((*db)->begin_batch());
-  ASSERT_TRUE((*db)->put("a"s, 1, std::nullopt));
+  ASSERT_TRUE(db->begin_batch());
+  ASSERT_TRUE(db->put("a"s, 1, std::nullopt));
   raw_connection raw{path};
   raw.exec("BEGIN; SELECT count(*) FROM store;");
-  auto res = (*db)->commit_batch();
+  auto res = db->commit_batch();
   ASSERT_EQ(res, ec::backend_failure);
   EXPECT_TRUE(contains(res.error().message(), "discarded")) << res;
-  EXPECT_FALSE((*db)->in_batch());
+  EXPECT_FALSE(db->in_batch());
   raw.exec("COMMIT");
-  EXPECT_EQ((*db)->get("a"s), ec::no_such_key);
-  EXPECT_TRUE((*db)->put("b"s, 2, std::nullopt));
+  EXPECT_EQ(db->get("a"s), ec::no_such_key);
+  EXPECT_TRUE(db->put("b"s, 2, std::nullopt));
   EXPECT_EQ(raw.query("SELECT count(*) FROM store"), "1");
 }
 
-TEST(SqliteBackend, DestroyingTheBackendDiscardsAnOpenBatch) {
-  test::temp_dir dir;
-  auto path = dir.file("s.sqlite");
+TEST_F(SqliteBackend, DestroyingTheBackendDiscardsAnOpenBatch) {
   {
-    auto db = open_at(path);
+    auto db = open();
     ASSERT_TRUE(db);
-    ASSERT_TRUE((*db)->put("kept"s, 1, std::nullopt));
-    ASSERT_TRUE((*db)->begin_batch());
-    ASSERT_TRUE((*db)->put("lost"s, 2, std::nullopt));
+    ASSERT_TRUE(db->put("kept"s, 1, std::nullopt));
+    ASSERT_TRUE(db->begin_batch());
+    ASSERT_TRUE(db->put("lost"s, 2, std::nullopt));
   }
-  auto db = open_at(path);
+  auto db = open();
   ASSERT_TRUE(db);
-  EXPECT_EQ(*(*db)->keys(), (set{"kept"s}));
+  EXPECT_EQ(*db->keys(), (set{"kept"s}));
 }
 
 // A child process writes and dies without closing anything (_exit): what it
 // committed must be in the file, what it did not commit must not.
-TEST(SqliteBackend, CommittedWritesSurviveProcessDeath) {
-  test::temp_dir dir;
-  auto path = dir.file("s.sqlite");
+TEST_F(SqliteBackend, CommittedWritesSurviveProcessDeath) {
   auto pid = ::fork();
   ASSERT_NE(pid, -1);
   if (pid == 0) {
@@ -445,10 +422,10 @@ TEST(SqliteBackend, CommittedWritesSurviveProcessDeath) {
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFEXITED(status));
   ASSERT_EQ(WEXITSTATUS(status), 0);
-  auto db = open_at(path);
-  ASSERT_TRUE(db) << to_string(db.error());
-  EXPECT_EQ(*(*db)->snapshot(), (snapshot{{"acked"s, 2}, {"batched"s, 2}}));
-  EXPECT_EQ(*(*db)->expiries(), (expiry_list{{"acked"s, ts(9)}}));
+  auto db = open();
+  ASSERT_TRUE(db);
+  EXPECT_EQ(*db->snapshot(), (snapshot{{"acked"s, 2}, {"batched"s, 2}}));
+  EXPECT_EQ(*db->expiries(), (expiry_list{{"acked"s, ts(9)}}));
 }
 
 } // namespace

@@ -51,6 +51,22 @@ protected:
     return std::nullopt;
   }
 
+  // Checks the outcome of an add or subtract on key "k", which held
+  // `x.initial` with expiry ts(1).
+  void check_rule(const test::op_case& x, const expected<void>& res) {
+    SCOPED_TRACE(std::string{x.what} + ": " + to_string(x.initial));
+    if (x.code == ec::none) {
+      ASSERT_TRUE(res) << to_string(res.error());
+      EXPECT_EQ(value("k"s), x.result);
+      EXPECT_EQ(expiry_of("k"s), std::nullopt) << "no expiry clears it";
+    } else {
+      ASSERT_EQ(res, x.code);
+      EXPECT_NE(res.error().message().find("\"k\""), std::string::npos);
+      EXPECT_EQ(value("k"s), x.initial);
+      EXPECT_EQ(expiry_of("k"s), ts(1)) << "a failed op keeps the expiry";
+    }
+  }
+
   test::temp_dir dir;
   std::unique_ptr<abstract_backend> db;
 };
@@ -182,36 +198,15 @@ TEST_P(StoreBackend, ExpireAfterPutWithoutExpiryKeepsTheKey) {
 
 TEST_P(StoreBackend, AddFollowsTheTypeRules) {
   for (auto& x : test::add_cases()) {
-    SCOPED_TRACE(std::string{x.what} + ": " + to_string(x.initial));
     ASSERT_TRUE(db->put("k"s, x.initial, ts(1)));
-    auto res = db->add("k"s, x.operand, data::type::none, std::nullopt);
-    if (x.code == ec::none) {
-      ASSERT_TRUE(res) << to_string(res.error());
-      EXPECT_EQ(value("k"s), x.result);
-      EXPECT_EQ(expiry_of("k"s), std::nullopt);
-    } else {
-      ASSERT_EQ(res, x.code);
-      EXPECT_NE(res.error().message().find("\"k\""), std::string::npos);
-      EXPECT_EQ(value("k"s), x.initial);
-      EXPECT_EQ(expiry_of("k"s), ts(1)) << "a failed add keeps the expiry";
-    }
+    check_rule(x, db->add("k"s, x.operand, data::type::none, std::nullopt));
   }
 }
 
 TEST_P(StoreBackend, SubtractFollowsTheTypeRules) {
   for (auto& x : test::subtract_cases()) {
-    SCOPED_TRACE(std::string{x.what} + ": " + to_string(x.initial));
     ASSERT_TRUE(db->put("k"s, x.initial, ts(1)));
-    auto res = db->subtract("k"s, x.operand, std::nullopt);
-    if (x.code == ec::none) {
-      ASSERT_TRUE(res) << to_string(res.error());
-      EXPECT_EQ(value("k"s), x.result);
-      EXPECT_EQ(expiry_of("k"s), std::nullopt);
-    } else {
-      ASSERT_EQ(res, x.code);
-      EXPECT_EQ(value("k"s), x.initial);
-      EXPECT_EQ(expiry_of("k"s), ts(1));
-    }
+    check_rule(x, db->subtract("k"s, x.operand, std::nullopt));
   }
 }
 

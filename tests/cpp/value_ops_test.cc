@@ -15,6 +15,7 @@
 using namespace broker;
 using namespace broker::detail;
 using namespace std::string_literals;
+using broker::test::or_error;
 
 namespace {
 
@@ -76,8 +77,8 @@ TEST(ValueOps, MessagesNameBothTypes) {
 
 TEST(ValueOps, IndexIntoVector) {
   data xs{vector{"a"s, "b"s}};
-  EXPECT_EQ(test::or_error(index_into(xs, data{count{1}})), data{"b"s});
-  EXPECT_EQ(test::or_error(index_into(xs, data{integer{0}})), data{"a"s});
+  EXPECT_EQ(or_error(index_into(xs, data{count{1}})), data{"b"s});
+  EXPECT_EQ(or_error(index_into(xs, data{integer{0}})), data{"a"s});
   EXPECT_EQ(index_into(xs, data{count{2}}), ec::no_such_key);
   EXPECT_EQ(index_into(xs, data{integer{2}}), ec::no_such_key);
   EXPECT_EQ(index_into(xs, data{integer{-1}}), ec::type_clash);
@@ -88,14 +89,15 @@ TEST(ValueOps, IndexIntoVector) {
 
 TEST(ValueOps, IndexIntoSetTestsMembership) {
   data xs{set{1, 2}};
-  EXPECT_EQ(test::or_error(index_into(xs, data{1})), data{true});
-  EXPECT_EQ(test::or_error(index_into(xs, data{3})), data{false});
-  EXPECT_EQ(test::or_error(index_into(xs, data{1u})), data{false}) << "count 1 != integer 1";
+  EXPECT_EQ(or_error(index_into(xs, data{1})), data{true});
+  EXPECT_EQ(or_error(index_into(xs, data{3})), data{false});
+  EXPECT_EQ(or_error(index_into(xs, data{1u})), data{false})
+    << "count 1 != integer 1";
 }
 
 TEST(ValueOps, IndexIntoTableLooksUpTheKey) {
   data xs{table{{"k"s, 42}}};
-  EXPECT_EQ(test::or_error(index_into(xs, data{"k"s})), data{42});
+  EXPECT_EQ(or_error(index_into(xs, data{"k"s})), data{42});
   auto res = index_into(xs, data{"x"s});
   ASSERT_EQ(res, ec::no_such_key);
   EXPECT_NE(res.error().message().find("\"x\""), std::string::npos);
@@ -104,8 +106,8 @@ TEST(ValueOps, IndexIntoTableLooksUpTheKey) {
 TEST(ValueOps, IndexIntoScalarYieldsTheWholeValue) {
   for (auto x : {data{42}, data{"s"s}, data{nil}, data{true},
                  data{timespan{3}}, data{test::loopback()}}) {
-    EXPECT_EQ(test::or_error(index_into(x, data{count{7}})), x);
-    EXPECT_EQ(test::or_error(index_into(x, data{"whatever"s})), x);
+    EXPECT_EQ(or_error(index_into(x, data{count{7}})), x);
+    EXPECT_EQ(or_error(index_into(x, data{"whatever"s})), x);
   }
 }
 
