@@ -18,6 +18,7 @@
 using namespace broker;
 using namespace broker::detail;
 using namespace std::string_literals;
+using broker::test::code_of;
 using broker::test::or_error;
 using broker::test::ts;
 
@@ -338,6 +339,20 @@ TEST_P(StoreBackend, FailedOpInsideBatchKeepsTheBatch) {
   ASSERT_TRUE(db->put("b"s, 2, std::nullopt));
   ASSERT_TRUE(db->commit_batch());
   EXPECT_EQ(*db->size(), 2u);
+}
+
+} // namespace
+
+namespace {
+
+TEST(StoreBackendFactory, ReportsBadRequestsAsBackendFailure) {
+  EXPECT_EQ(code_of(make_backend(backend::sqlite, {})), ec::backend_failure)
+    << "sqlite needs a path";
+  EXPECT_EQ(code_of(make_backend(static_cast<backend>(2), {})),
+            ec::backend_failure)
+    << "no RocksDB in 2.1";
+  EXPECT_TRUE(make_backend(backend::memory, {{"path", count{1}}}))
+    << "memory ignores its options";
 }
 
 } // namespace
