@@ -123,11 +123,20 @@ bool operator!=(const expected<T>& x, ec code) {
   return !(x == code);
 }
 
-/// Prints the value, or `!` followed by the error.
+/// Prints the value, or `!` followed by the error. Only for printable
+/// values, so that printability checks (e.g. gtest's) see the truth.
 template <class T>
-std::ostream& operator<<(std::ostream& out, const expected<T>& x) {
+auto operator<<(std::ostream& out, const expected<T>& x)
+  -> decltype(out << std::declval<const T&>()) {
   if (x)
     return out << *x;
+  return out << '!' << to_string(x.error());
+}
+
+/// Prints `ok`, or `!` followed by the error.
+inline std::ostream& operator<<(std::ostream& out, const expected<void>& x) {
+  if (x)
+    return out << "ok";
   return out << '!' << to_string(x.error());
 }
 

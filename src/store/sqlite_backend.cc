@@ -129,7 +129,10 @@ expected<void> sqlite_backend::for_each_row(size_t stmt, F f) const {
       return {};
     if (rc != SQLITE_ROW)
       return db_->failure();
-    if (auto res = f(use.get()); !res)
+    auto key = column_data(use.get(), 0, "key");
+    if (!key)
+      return key.error();
+    if (auto res = f(use.get(), std::move(*key)); !res)
       return res;
   }
 }
@@ -259,11 +262,8 @@ expected<uint64_t> sqlite_backend::size() const {
 expected<set> sqlite_backend::keys() const {
   set result;
   auto res = for_each_row(sqlite_db::select_keys,
-                          [&](sqlite3_stmt* row) -> expected<void> {
-                            auto key = column_data(row, 0, "key");
-                            if (!key)
-                              return key.error();
-                            result.insert(std::move(*key));
+                          [&](sqlite3_stmt*, data key) -> expected<void> {
+                            result.insert(std::move(key));
                             return {};
                           });
   if (!res)
@@ -274,14 +274,11 @@ expected<set> sqlite_backend::keys() const {
 expected<broker::snapshot> sqlite_backend::snapshot() const {
   broker::snapshot result;
   auto res = for_each_row(sqlite_db::select_rows,
-                          [&](sqlite3_stmt* row) -> expected<void> {
-                            auto key = column_data(row, 0, "key");
-                            if (!key)
-                              return key.error();
+                          [&](sqlite3_stmt* row, data key) -> expected<void> {
                             auto value = column_data(row, 1, "value");
                             if (!value)
-                              return key_error(value.error(), "read", *key);
-                            result.insert_or_assign(std::move(*key),
+                              return key_error(value.error(), "read", key);
+                            result.insert_or_assign(std::move(key),
                                                     std::move(*value));
                             return {};
                           });
@@ -293,12 +290,9 @@ expected<broker::snapshot> sqlite_backend::snapshot() const {
 expected<expiry_list> sqlite_backend::expiries() const {
   expiry_list result;
   auto res = for_each_row(sqlite_db::select_expiries,
-                          [&](sqlite3_stmt* row) -> expected<void> {
-                            auto key = column_data(row, 0, "key");
-                            if (!key)
-                              return key.error();
+                          [&](sqlite3_stmt* row, data key) -> expected<void> {
                             auto ns = sqlite3_column_int64(row, 1);
-                            result.emplace_back(std::move(*key),
+                            result.emplace_back(std::move(key),
                                                 timestamp{timespan{ns}});
                             return {};
                           });

@@ -73,6 +73,8 @@ private:
   expected<void> store(const data& key, const data& value,
                        std::optional<timestamp> expiry);
   expected<void> check_batch() const;
+  /// Calls `f(row, key)` for every row of `stmt`, whose first column is a
+  /// key.
   template <class F>
   expected<void> for_each_row(size_t stmt, F f) const;
 

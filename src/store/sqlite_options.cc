@@ -53,11 +53,13 @@ expected<void> read_busy_timeout(const backend_options& opts, int& out) {
   auto i = opts.find("busy_timeout");
   if (i == opts.end())
     return {};
-  constexpr auto max_ms = static_cast<uint64_t>(std::numeric_limits<int>::max());
+  constexpr auto max_ms =
+    static_cast<uint64_t>(std::numeric_limits<int>::max());
   uint64_t ms = 0;
   if (auto n = get_if<count>(i->second)) {
     ms = *n;
-  } else if (auto span = get_if<timespan>(i->second); span && span->count() >= 0) {
+  } else if (auto span = get_if<timespan>(i->second);
+             span && span->count() >= 0) {
     using std::chrono::duration_cast;
     using std::chrono::milliseconds;
     ms = static_cast<uint64_t>(duration_cast<milliseconds>(*span).count());
