@@ -86,13 +86,14 @@ void bind_address(py::module_& m) {
   py::enum_<address::byte_order>(cls, "ByteOrder")
     .value("Host", address::byte_order::host)
     .value("Network", address::byte_order::network);
+  // The enum overload first: pybind11 would also pass an enum as an int.
   cls.def(py::init<>())
-    .def(py::init(&address_from_bytes), py::arg("bytes"), py::arg("family"))
     .def(py::init([](const py::bytes& bytes, address::family fam) {
            return address_from_bytes(bytes,
                                      fam == address::family::ipv4 ? 4 : 6);
          }),
          py::arg("bytes"), py::arg("family"))
+    .def(py::init(&address_from_bytes), py::arg("bytes"), py::arg("family"))
     .def(
       "mask",
       [](address& a, int bits) {
