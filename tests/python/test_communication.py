@@ -53,6 +53,7 @@ def test_get_variants(endpoints):
         assert s1.get(datetime.timedelta(milliseconds=1)) is None
         assert s1.get(0) == []
         assert s1.get(2, 0.01) == []
+        assert s1.get(2, 0) == []  # as the second argument, an int is seconds
         ep2.publish_batch(*[("/a", i) for i in range(3)])
         assert s1.get(3) == [("/a", 0), ("/a", 1), ("/a", 2)]
         ep2.publish("/a", "x")
@@ -311,3 +312,14 @@ def test_endpoint_repr_and_config(endpoints):
     cfg.max_threads = 2
     ep = endpoints(cfg)
     assert repr(ep) == ep.node_id() and "#" in ep.node_id()
+
+
+def test_publisher_send_rate(endpoints):
+    ep1, ep2 = endpoints(), endpoints()
+    with ep1.make_subscriber("/rate") as s1:
+        peer_pair(ep1, ep2)
+        with ep2.make_publisher("/rate") as p:
+            p.publish_batch(*range(10))
+            assert len(s1.get(10)) == 10
+            # The rate covers the last full one-second window.
+            wait_until(lambda: p.send_rate() == 10.0, what="rate of 10/s")

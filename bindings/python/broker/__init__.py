@@ -85,11 +85,13 @@ def _is_count(x):
 
 
 def _seconds(x):
+    # An int is a timeout only as get()'s second argument; alone it is a
+    # count (see _get).
     if isinstance(x, datetime.timedelta):
         return x.total_seconds()
-    if isinstance(x, float):
-        return x
-    raise TypeError("a timeout must be a float (seconds) or a timedelta, not "
+    if isinstance(x, (float, int)) and not isinstance(x, bool):
+        return float(x)
+    raise TypeError("a timeout must be seconds (float) or a timedelta, not "
                     + type(x).__name__)
 
 
