@@ -314,6 +314,13 @@ def test_containers():
     with pytest.raises(KeyError):
         t["a"]
     assert str(t) == "Table{b -> 2}"
+    # Changing a container while iterating over it is safe.
+    for container in (broker.Vector([1, 2]), broker.Set([1, 2]),
+                      broker.Table({1: 2, 3: 4})):
+        it = iter(container)
+        next(it)
+        container.clear()
+        assert next(it) is not None
     # Wrappers convert as themselves.
     assert roundtrip(broker.Vector([1])) == (1,)
     assert roundtrip(broker.Set([1])) == {1}

@@ -20,6 +20,18 @@ size_t to_index(Py_ssize_t i, size_t size) {
   return static_cast<size_t>(i);
 }
 
+/// Iterates over a snapshot: a live C++ iterator would dangle (and crash
+/// the interpreter) once Python code modified the container meanwhile.
+template <class Iterator, class F>
+py::iterator snapshot(Iterator first, Iterator last, F make_item) {
+  py::list items;
+  for (; first != last; ++first)
+    items.append(make_item(*first));
+  return py::iter(items);
+}
+
+auto as_data = [](const data& x) { return py::cast(x); };
+
 /// Length, truth value, string forms and ordering that all three share.
 template <class T>
 void bind_common(py::class_<T>& cls, const char* name) {
@@ -55,10 +67,9 @@ void bind_vector(py::module_& m) {
            xs.erase(xs.begin()
                     + static_cast<ptrdiff_t>(to_index(i, xs.size())));
          })
-    .def(
-      "__iter__",
-      [](const vector& xs) { return py::make_iterator(xs.begin(), xs.end()); },
-      py::keep_alive<0, 1>());
+    .def("__iter__", [](const vector& xs) {
+      return snapshot(xs.begin(), xs.end(), as_data);
+    });
   bind_common(cls, "Vector");
 }
 
@@ -87,10 +98,9 @@ void bind_set(py::module_& m) {
       py::arg("element"))
     .def("__contains__",
          [](const set& xs, py::handle x) { return xs.count(from_py(x)) > 0; })
-    .def(
-      "__iter__",
-      [](const set& xs) { return py::make_iterator(xs.begin(), xs.end()); },
-      py::keep_alive<0, 1>());
+    .def("__iter__", [](const set& xs) {
+      return snapshot(xs.begin(), xs.end(), as_data);
+    });
   bind_common(cls, "Set");
 }
 
@@ -122,14 +132,16 @@ void bind_table(py::module_& m) {
          })
     .def("__contains__",
          [](const table& xs, py::handle k) { return xs.count(from_py(k)) > 0; })
-    .def(
-      "__iter__",
-      [](const table& xs) { return py::make_key_iterator(xs.begin(), xs.end()); },
-      py::keep_alive<0, 1>())
-    .def(
-      "items",
-      [](const table& xs) { return py::make_iterator(xs.begin(), xs.end()); },
-      py::keep_alive<0, 1>());
+    .def("__iter__",
+         [](const table& xs) {
+           return snapshot(xs.begin(), xs.end(),
+                           [](const auto& kv) { return py::cast(kv.first); });
+         })
+    .def("items", [](const table& xs) {
+      return snapshot(xs.begin(), xs.end(), [](const auto& kv) {
+        return py::make_tuple(kv.first, kv.second);
+      });
+    });
   bind_common(cls, "Table");
 }
 
