@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark executable (bench-*) in <build-dir>/bench, one after
-# the other, and exits non-zero if any of them fails.
+# the other, then the Python throughput script if the build has the Python
+# package, and exits non-zero if any of them fails.
 #
 # Usage: bench/run.sh <build-dir> [extra benchmark flags...]
 # e.g.   bench/run.sh build-bench --benchmark_repetitions=3
@@ -29,6 +30,14 @@ for exe in "$dir"/bench-*; do
     status=1
   fi
 done
+if [ -d "$build/python/broker" ]; then
+  echo "== python_throughput.py =="
+  if ! PYTHONPATH="$build/python" /usr/bin/python3 \
+       "$(dirname "$0")/python_throughput.py"; then
+    echo "bench: python_throughput.py failed" >&2
+    status=1
+  fi
+fi
 if [ $found -eq 0 ]; then
   echo "bench: no bench-* executables in $dir" >&2
   exit 1

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds and runs every test suite: sanitizer builds, the fuzz smoke run, then
-# the main suite (whose ctest summary comes last), then one combined line
-# `N passed, N failed` for CI.
+# Builds and runs every test suite: sanitizer builds, the fuzz smoke run, the
+# main suite, then the Python tests (pytest's summary line comes last), then
+# one combined line `N passed, N failed` for CI.
 #
-# Usage: run-tests.sh [phase ...]   phases: asan tsan fuzz main (default: all)
+# Usage: run-tests.sh [phase ...]
+#   phases: asan tsan fuzz main python (default: all; python needs main's build)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +14,7 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 # The suites that exercise threads; ThreadSanitizer runs these.
 CONCURRENCY_TESTS=${CONCURRENCY_TESTS:-"^(Endpoint|Routing|ManualSnippets|Tcp|TcpFault|Tls)\\."}
 phases=("$@")
-[ ${#phases[@]} -eq 0 ] && phases=(asan tsan fuzz main)
+[ ${#phases[@]} -eq 0 ] && phases=(asan tsan fuzz main python)
 
 passed=0
 failed=0
@@ -87,10 +88,37 @@ phase_fuzz() {
 phase_main() {
   echo "== Main build: all tests =="
   if bash scripts/deps.sh && configure_and_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo; then
-    run_ctest main build
+    # The python phase runs the pytest suite case by case instead.
+    run_ctest main build -E '^python\.pytest$'
   else
     failed=$((failed + 1)); failed_phases+=(main-build)
   fi
+}
+
+# Adds the counts of pytest's summary line (e.g. "2 failed, 80 passed in
+# 5.1s") to the totals; errors count as failures.
+count_pytest() {
+  local line=$1 ok bad err
+  ok=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || true)
+  bad=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+' || true)
+  err=$(grep -oE '[0-9]+ errors?' <<<"$line" | grep -oE '[0-9]+' || true)
+  passed=$((passed + ${ok:-0}))
+  failed=$((failed + ${bad:-0} + ${err:-0}))
+  [ -n "$ok" ] && [ -z "$bad" ] && [ -z "$err" ]
+}
+
+phase_python() {
+  echo "== Python bindings: pytest =="
+  if [ ! -d build/python/broker ]; then
+    echo "python: build/python/broker missing (run the main phase first)"
+    failed=$((failed + 1)); failed_phases+=(python)
+    return
+  fi
+  local log=build/pytest.log
+  PYTHONPATH=$PWD/build/python PYTHONDONTWRITEBYTECODE=1 \
+    /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/python 2>&1 \
+    | tee "$log" | tail -n 40
+  count_pytest "$(tail -n 1 "$log")" || failed_phases+=(python)
 }
 
 for phase in "${phases[@]}"; do

@@ -1,0 +1,220 @@
+"""Broker: type-rich publish/subscribe for Zeek, from Python.
+
+The C++ core lives in the extension ``broker._broker``; this module adds the
+Python-level classes of upstream Broker 2.1's API (``Endpoint``,
+``Subscriber``, ``StatusSubscriber``, ``Publisher``, ``Data``, ``Message``).
+Values convert between Python and Broker as the manual's table says: e.g. an
+int is a Broker integer, ``broker.Count(n)`` a count, and a Broker vector
+comes back as a tuple.
+"""
+
+import datetime
+
+from . import _broker
+from ._broker import (  # noqa: F401  (re-exports)
+    Address,
+    APIFlags,
+    Backend,
+    BrokerOptions,
+    Configuration,
+    Count,
+    Data,
+    EC,
+    EndpointInfo,
+    Enum,
+    Error,
+    Frontend,
+    NetworkInfo,
+    OptionalNetworkInfo,
+    PeerFlags,
+    PeerInfo,
+    PeerStatus,
+    Port,
+    SC,
+    Set,
+    Status,
+    Subnet,
+    Table,
+    Timespan,
+    Timestamp,
+    Topic,
+    Vector,
+    Version,
+    now,
+)
+
+utc = datetime.timezone.utc
+
+
+class Message:
+    """Base of Python objects that stand for a Broker value: publish() and
+    the conversions accept any instance and use ``to_broker()``."""
+
+    def to_broker(self):
+        raise NotImplementedError("Message subclasses define to_broker()")
+
+
+_broker._set_message_base(Message)
+
+
+def _get(impl, args):
+    """Dispatches get() as upstream does: no argument blocks for one item, a
+    float (or timedelta) is a timeout, an int a number of items, and
+    (int, float) both."""
+    if not args:
+        return impl.get()
+    if len(args) == 1:
+        (x,) = args
+        if _is_count(x):
+            return impl.get_count(x)
+        return impl.get_timeout(_seconds(x))
+    if len(args) == 2:
+        num, secs = args
+        if not _is_count(num):
+            raise TypeError("get(num, timeout): num must be an int")
+        return impl.get_count_timeout(num, _seconds(secs))
+    raise TypeError("get() takes at most 2 arguments ({} given)".format(len(args)))
+
+
+def _is_count(x):
+    if isinstance(x, bool) or not isinstance(x, int):
+        return False
+    if x < 0:
+        raise ValueError("the number of items to get must not be negative")
+    return True
+
+
+def _seconds(x):
+    # An int is a timeout only as get()'s second argument; alone it is a
+    # count (see _get).
+    if isinstance(x, datetime.timedelta):
+        return x.total_seconds()
+    if isinstance(x, (float, int)) and not isinstance(x, bool):
+        return float(x)
+    raise TypeError("a timeout must be seconds (float) or a timedelta, not "
+                    + type(x).__name__)
+
+
+class _Reader:
+    """What Subscriber and StatusSubscriber share."""
+
+    def __init__(self, impl, parent):
+        self._impl = impl
+        # Keeps the endpoint alive while the reader is (upstream's rule).
+        self._parent = parent
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.reset()
+
+    def get(self, *args):
+        """get(): the next item (blocks); get(secs: float): the next item or
+        None after secs; get(n: int): a list of n items (blocks);
+        get(n, secs): a list of at most n items."""
+        return _get(self._impl, args)
+
+    def poll(self):
+        """All pending items, without blocking."""
+        return self._impl.poll()
+
+    def available(self):
+        return self._impl.available()
+
+    def fd(self):
+        """A descriptor that is readable while items are pending."""
+        return self._impl.fd()
+
+    def reset(self):
+        """Unsubscribes; the object is unusable afterwards."""
+        self._impl.reset()
+
+
+class Subscriber(_Reader):
+    """Receives ``(topic, value)`` tuples from an endpoint's peers."""
+
+    def add_topic(self, topic, block=False):
+        self._impl.add_topic(topic, block)
+
+    def remove_topic(self, topic, block=False):
+        self._impl.remove_topic(topic, block)
+
+
+class StatusSubscriber(_Reader):
+    """Receives ``broker.Error`` and (on request) ``broker.Status`` items."""
+
+
+class Publisher:
+    """Publishes to one topic through a bounded queue."""
+
+    def __init__(self, impl, parent):
+        self._impl = impl
+        self._parent = parent
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.reset()
+
+    def demand(self):
+        return self._impl.demand()
+
+    def buffered(self):
+        return self._impl.buffered()
+
+    def capacity(self):
+        return self._impl.capacity()
+
+    def free_capacity(self):
+        return self._impl.free_capacity()
+
+    def send_rate(self):
+        return self._impl.send_rate()
+
+    def fd(self):
+        return self._impl.fd()
+
+    def publish(self, value):
+        self._impl.publish(value)
+
+    def publish_batch(self, *values):
+        self._impl.publish_batch(*values)
+
+    def reset(self):
+        self._impl.reset()
+
+
+class Endpoint(_broker.Endpoint):
+    """A Broker endpoint; use it as a context manager (exit shuts it down)."""
+
+    def __init__(self, cfg=None):
+        if cfg is None:
+            cfg = Configuration()
+        if not isinstance(cfg, Configuration):
+            raise TypeError("Endpoint takes a broker.Configuration, not "
+                            + type(cfg).__name__)
+        super().__init__(cfg)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.shutdown()
+
+    def __repr__(self):
+        return self.node_id()
+
+    def make_subscriber(self, topics, qsize=20):
+        return Subscriber(super().make_subscriber(topics, qsize), self)
+
+    def make_status_subscriber(self, receive_statuses=False):
+        impl = super().make_status_subscriber(receive_statuses)
+        return StatusSubscriber(impl, self)
+
+    def make_publisher(self, topic):
+        return Publisher(super().make_publisher(topic), self)
+
+
+from . import zeek  # noqa: E402,F401  (needs the names above)

@@ -1,0 +1,113 @@
+// broker.BrokerOptions, broker.Configuration, broker.Version and the enums
+// that only name things (broker.Backend, broker.Frontend, broker.APIFlags).
+
+#include "configuration.hh"
+
+#include "broker/version.hh"
+#include "convert.hh"
+
+namespace broker::python {
+
+namespace {
+
+// The store enums of upstream's Python API. Stores are not bound yet; these
+// mirror broker::backend and broker::frontend (note frontend's order).
+enum class backend_kind : uint8_t { memory = 0, sqlite = 1 };
+enum class frontend_kind : uint8_t { clone = 0, master = 1 };
+enum class api_flags : int { no_flags = 0, blocking = 1, nonblocking = 2 };
+
+void bind_name_enums(py::module_& m) {
+  py::enum_<backend_kind>(m, "Backend")
+    .value("Memory", backend_kind::memory)
+    .value("SQLite", backend_kind::sqlite);
+  py::enum_<frontend_kind>(m, "Frontend")
+    .value("Clone", frontend_kind::clone)
+    .value("Master", frontend_kind::master);
+  py::enum_<api_flags>(m, "APIFlags")
+    .value("NoFlags", api_flags::no_flags)
+    .value("Blocking", api_flags::blocking)
+    .value("NonBlocking", api_flags::nonblocking);
+}
+
+void bind_options(py::module_& m) {
+  py::class_<broker_options>(m, "BrokerOptions")
+    .def(py::init<>())
+    .def_readwrite("disable_ssl", &broker_options::disable_ssl)
+    .def_readwrite("forward", &broker_options::forward)
+    .def_readwrite("ttl", &broker_options::ttl)
+    .def_readwrite("use_real_time", &broker_options::use_real_time)
+    .def_readwrite("ignore_broker_conf", &broker_options::ignore_broker_conf);
+}
+
+void bind_configuration(py::module_& m) {
+  py::class_<py_configuration>(m, "Configuration")
+    .def(py::init<>())
+    .def(py::init([](const broker_options& opts) {
+           py_configuration result;
+           result.options = opts;
+           return result;
+         }),
+         py::arg("options"))
+    .def_readwrite("options", &py_configuration::options)
+    .def_readwrite("openssl_cafile", &py_configuration::openssl_cafile)
+    .def_readwrite("openssl_capath", &py_configuration::openssl_capath)
+    .def_readwrite("openssl_certificate", &py_configuration::openssl_certificate)
+    .def_readwrite("openssl_key", &py_configuration::openssl_key)
+    .def_readwrite("openssl_passphrase", &py_configuration::openssl_passphrase)
+    .def_readwrite("max_threads", &py_configuration::max_threads)
+    .def(
+      "set",
+      [](py_configuration& cfg, const std::string& key, py::handle value) {
+        cfg.settings[key] = from_py(value);
+      },
+      py::arg("key"), py::arg("value"),
+      "Sets a named setting, e.g. set('broker.subscriber-buffer-size', "
+      "Count(100)); see docs/configuration.md.");
+}
+
+struct version_tag {};
+
+void bind_version(py::module_& m) {
+  py::class_<version_tag>(m, "Version")
+    .def_property_readonly_static("MAJOR",
+                                  [](py::object) { return version::major; })
+    .def_property_readonly_static("MINOR",
+                                  [](py::object) { return version::minor; })
+    .def_property_readonly_static("PATCH",
+                                  [](py::object) { return version::patch; })
+    .def_property_readonly_static("PROTOCOL",
+                                  [](py::object) { return version::protocol; })
+    .def_static("compatible", &version::compatible, py::arg("protocol"))
+    .def_static("string", &version::string);
+}
+
+} // namespace
+
+configuration py_configuration::to_configuration() const {
+  configuration cfg{options};
+  // Upstream's Python fields map to these keys (REFERENCE.md section 3).
+  const std::pair<const char*, const std::string*> ssl[] = {
+    {"caf.openssl.cafile", &openssl_cafile},
+    {"caf.openssl.capath", &openssl_capath},
+    {"caf.openssl.certificate", &openssl_certificate},
+    {"caf.openssl.key", &openssl_key},
+    {"caf.openssl.passphrase", &openssl_passphrase},
+  };
+  for (auto& [key, value] : ssl)
+    if (!value->empty())
+      cfg.set(key, *value);
+  if (max_threads > 0)
+    cfg.set("caf.scheduler.max-threads", count{static_cast<count>(max_threads)});
+  for (auto& [key, value] : settings)
+    cfg.set(key, value);
+  return cfg;
+}
+
+void register_configuration(py::module_& m) {
+  bind_name_enums(m);
+  bind_options(m);
+  bind_configuration(m);
+  bind_version(m);
+}
+
+} // namespace broker::python

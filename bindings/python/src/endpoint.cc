@@ -1,0 +1,211 @@
+// _broker.Endpoint. broker.Endpoint (broker/__init__.py) derives from it and
+// wraps the subscribers and publishers it returns.
+
+#include <cmath>
+#include <future>
+#include <limits>
+#include <thread>
+
+#include "blocking.hh"
+#include "broker/endpoint.hh"
+#include "configuration.hh"
+#include "convert.hh"
+#include "subscribers.hh"
+
+namespace broker::python {
+
+namespace {
+
+/// Upstream takes the retry interval as float seconds and truncates it with
+/// int() (0.5 means "no retry"). Negative means no retry too.
+timeout::seconds to_retry(double secs) {
+  if (std::isnan(secs))
+    throw py::value_error("retry must be a number of seconds, not NaN");
+  if (secs < 1.0)
+    return timeout::seconds{0};
+  constexpr double max_secs = 1e9; // ~31 years: "retry forever" anyway.
+  return timeout::seconds{static_cast<int64_t>(std::min(secs, max_secs))};
+}
+
+class py_endpoint {
+public:
+  explicit py_endpoint(const py_configuration& cfg)
+    : ep_(std::make_unique<endpoint>(cfg.to_configuration())) {}
+
+  ~py_endpoint() {
+    // Abandoned peer() calls end once the endpoint is shut down.
+    ep_->shutdown();
+    join(abandoned_);
+  }
+
+  endpoint& ep() { return *ep_; }
+
+  uint16_t listen(const std::string& address, uint16_t port) {
+    py::gil_scoped_release nogil;
+    return ep_->listen(address, port);
+  }
+
+  bool peer(const std::string& address, uint16_t port, double retry) {
+    auto secs = to_retry(retry);
+    // With a retry interval the C++ call blocks until it succeeds: run it on
+    // a helper thread so that this thread can still react to Ctrl-C.
+    auto task = std::make_shared<std::packaged_task<bool()>>(
+      [ep = ep_.get(), address, port, secs] {
+        return ep->peer(address, port, secs);
+      });
+    auto result = task->get_future();
+    std::thread helper{[task] { (*task)(); }};
+    try {
+      wait_interruptibly(steady_deadline::max(), [&](steady_deadline end) {
+        return result.wait_until(end) == std::future_status::ready;
+      });
+    } catch (...) {
+      // The attempt goes on, as peer_nosync() would; shutdown() ends it.
+      abandoned_.emplace_back(std::move(helper));
+      throw;
+    }
+    helper.join();
+    return result.get();
+  }
+
+  void peer_nosync(const std::string& address, uint16_t port, double retry) {
+    auto secs = to_retry(retry);
+    py::gil_scoped_release nogil;
+    ep_->peer_nosync(address, port, secs);
+  }
+
+  bool unpeer(const std::string& address, uint16_t port) {
+    py::gil_scoped_release nogil;
+    return ep_->unpeer(address, port);
+  }
+
+  void unpeer_nosync(const std::string& address, uint16_t port) {
+    py::gil_scoped_release nogil;
+    ep_->unpeer_nosync(address, port);
+  }
+
+  py::list peers() {
+    std::vector<peer_info> xs;
+    {
+      py::gil_scoped_release nogil;
+      xs = ep_->peers();
+    }
+    py::list result;
+    for (auto& x : xs)
+      result.append(py::cast(std::move(x)));
+    return result;
+  }
+
+  py::list peer_subscriptions() {
+    std::vector<topic> xs;
+    {
+      py::gil_scoped_release nogil;
+      xs = ep_->peer_subscriptions();
+    }
+    py::list result;
+    for (auto& x : xs)
+      result.append(py::cast(std::move(x)));
+    return result;
+  }
+
+  void forward(py::handle topics) {
+    auto ts = to_topics(topics);
+    py::gil_scoped_release nogil;
+    ep_->forward(std::move(ts));
+  }
+
+  void publish(py::handle t, py::handle x) {
+    auto tp = to_topic(t);
+    auto value = from_py(x);
+    py::gil_scoped_release nogil;
+    ep_->publish(std::move(tp), std::move(value));
+  }
+
+  void publish_batch(py::args msgs) {
+    std::vector<data_message> batch;
+    batch.reserve(msgs.size());
+    for (auto msg : msgs) {
+      if (!py::isinstance<py::sequence>(msg) || PyUnicode_Check(msg.ptr())
+          || py::len(msg) != 2)
+        throw py::type_error("publish_batch takes (topic, value) pairs, not "
+                             + type_name(msg));
+      auto pair = py::reinterpret_borrow<py::sequence>(msg);
+      batch.emplace_back(to_topic(pair[0]), from_py(pair[1]));
+    }
+    py::gil_scoped_release nogil;
+    ep_->publish(std::move(batch));
+  }
+
+  py::object make_subscriber(py::handle topics, size_t qsize) {
+    auto ts = to_topics(topics);
+    std::optional<subscriber> sub;
+    {
+      py::gil_scoped_release nogil;
+      sub.emplace(ep_->make_subscriber(std::move(ts), qsize));
+    }
+    return wrap(std::move(*sub));
+  }
+
+  py::object make_status_subscriber(bool receive_statuses) {
+    std::optional<status_subscriber> sub;
+    {
+      py::gil_scoped_release nogil;
+      sub.emplace(ep_->make_status_subscriber(receive_statuses));
+    }
+    return wrap(std::move(*sub));
+  }
+
+  py::object make_publisher(py::handle t) {
+    return wrap(ep_->make_publisher(to_topic(t)));
+  }
+
+  void shutdown() {
+    auto threads = std::move(abandoned_); // Touched only with the GIL held.
+    abandoned_.clear();
+    py::gil_scoped_release nogil;
+    ep_->shutdown();
+    join(threads);
+  }
+
+private:
+  static void join(std::vector<std::thread>& threads) {
+    for (auto& t : threads)
+      if (t.joinable())
+        t.join();
+  }
+
+  std::unique_ptr<endpoint> ep_;
+  std::vector<std::thread> abandoned_;
+};
+
+} // namespace
+
+void register_endpoint(py::module_& m) {
+  using e = py_endpoint;
+  py::class_<e>(m, "Endpoint")
+    .def(py::init<const py_configuration&>(), py::arg("config"))
+    .def(py::init([] { return std::make_unique<e>(py_configuration{}); }))
+    .def("node_id", [](e& x) { return to_string(x.ep().node_id()); })
+    .def("is_shutdown", [](e& x) { return x.ep().is_shutdown(); })
+    .def("listen", &e::listen, py::arg("address"), py::arg("port") = 0)
+    .def("peer", &e::peer, py::arg("address"), py::arg("port"),
+         py::arg("retry") = 10.0)
+    .def("peer_nosync", &e::peer_nosync, py::arg("address"), py::arg("port"),
+         py::arg("retry") = 10.0)
+    .def("unpeer", &e::unpeer, py::arg("address"), py::arg("port"))
+    .def("unpeer_nosync", &e::unpeer_nosync, py::arg("address"),
+         py::arg("port"))
+    .def("peers", &e::peers)
+    .def("peer_subscriptions", &e::peer_subscriptions)
+    .def("forward", &e::forward, py::arg("topics"))
+    .def("publish", &e::publish, py::arg("topic"), py::arg("value"))
+    .def("publish_batch", &e::publish_batch)
+    .def("make_subscriber", &e::make_subscriber, py::arg("topics"),
+         py::arg("qsize") = 20)
+    .def("make_status_subscriber", &e::make_status_subscriber,
+         py::arg("receive_statuses") = false)
+    .def("make_publisher", &e::make_publisher, py::arg("topic"))
+    .def("shutdown", &e::shutdown);
+}
+
+} // namespace broker::python

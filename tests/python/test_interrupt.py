@@ -1,0 +1,119 @@
+"""Blocking calls release the GIL and give way to signal handlers."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+import broker
+from conftest import TIMEOUT, free_port
+
+
+class Interrupted(Exception):
+    pass
+
+
+@pytest.fixture
+def alarm():
+    """Raises Interrupted in the main thread 0.2 s after the test calls it."""
+    def handler(signum, frame):
+        raise Interrupted()
+
+    old = signal.signal(signal.SIGALRM, handler)
+
+    def arm():
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+
+    yield arm
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.signal(signal.SIGALRM, old)
+
+
+def assert_interrupted(call, arm):
+    start = time.monotonic()
+    arm()
+    with pytest.raises(Interrupted):
+        call()
+    assert time.monotonic() - start < TIMEOUT
+
+
+@pytest.mark.parametrize("how", ["get", "get_count", "get_long_timeout"])
+def test_subscriber_get_is_interruptible(endpoints, alarm, how):
+    ep = endpoints()
+    with ep.make_subscriber("/nothing") as sub:
+        call = {"get": sub.get, "get_count": lambda: sub.get(3),
+                "get_long_timeout": lambda: sub.get(3600.0)}[how]
+        assert_interrupted(call, alarm)
+        # Still usable afterwards.
+        assert sub.get(0.0) is None
+
+
+def test_status_get_is_interruptible(endpoints, alarm):
+    ep = endpoints()
+    with ep.make_status_subscriber(True) as ss:
+        assert_interrupted(ss.get, alarm)
+
+
+def test_peer_with_retry_is_interruptible(endpoints, alarm):
+    ep = endpoints()
+    # Retrying forever against a closed port; shutdown() ends the attempt.
+    assert_interrupted(lambda: ep.peer("127.0.0.1", free_port(), 1.0), alarm)
+
+
+def test_other_threads_run_while_get_blocks(endpoints):
+    a, b = endpoints(), endpoints()
+    sub = a.make_subscriber("/t")
+    port = a.listen("127.0.0.1", 0)
+    assert b.peer("127.0.0.1", port, 1.0)
+    # The publishing thread needs the GIL while the main thread waits in get().
+    worker = threading.Thread(target=lambda: b.publish("/t", "from thread"))
+    worker.start()
+    assert sub.get(TIMEOUT) == ("/t", "from thread")
+    worker.join()
+
+
+def test_reset_from_another_thread_ends_a_waiting_get(endpoints):
+    ep = endpoints()
+    sub = ep.make_subscriber("/t")
+    started = threading.Event()
+
+    def reset_later():
+        started.wait()
+        sub.reset()
+
+    worker = threading.Thread(target=reset_later)
+    worker.start()
+    started.set()
+    with pytest.raises(ValueError, match="reset"):
+        sub.get()
+    worker.join()
+
+
+def test_sigint_raises_keyboard_interrupt_in_blocking_get():
+    script = (
+        "import broker, sys\n"
+        "ep = broker.Endpoint()\n"
+        "sub = ep.make_subscriber('/nothing')\n"
+        "try:\n"
+        "    print('ready', flush=True)\n"
+        "    sub.get()\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', flush=True)\n"
+        "    ep.shutdown()\n"
+        "    sys.exit(3)\n")
+    child = subprocess.Popen([sys.executable, "-c", script],
+                             stdout=subprocess.PIPE, text=True,
+                             env=dict(os.environ))
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        child.send_signal(signal.SIGINT)
+        assert child.wait(TIMEOUT) == 3
+        assert child.stdout.read().strip() == "interrupted"
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
