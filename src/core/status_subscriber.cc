@@ -21,11 +21,8 @@ status_variant to_status_variant(const data_message& msg) {
 } // namespace
 
 status_variant status_subscriber::get() {
-  for (;;) {
-    auto result = to_status_variant(impl_.get());
-    if (!std::holds_alternative<none>(result))
-      return result;
-  }
+  // none once the subscriber can receive nothing more (shutdown, reset).
+  return get_until(detail::steady_deadline::max());
 }
 
 status_variant status_subscriber::get_until(detail::steady_deadline deadline) {

@@ -24,11 +24,17 @@ subscriber::~subscriber() {
 }
 
 data_message subscriber::get() {
-  return *queue_->pop(detail::steady_deadline::max());
+  // Blocks until a message arrives; after shutdown or reset (upstream: UB)
+  // it returns an empty message instead of blocking forever.
+  if (auto msg = get_until(detail::steady_deadline::max()))
+    return std::move(*msg);
+  return data_message{topic{}, data{}};
 }
 
 std::optional<data_message>
 subscriber::get_until(detail::steady_deadline deadline) {
+  if (!queue_)
+    return std::nullopt;
   return queue_->pop(deadline);
 }
 
@@ -39,7 +45,7 @@ std::vector<data_message> subscriber::get(size_t num) {
 std::vector<data_message>
 subscriber::get_until(size_t num, detail::steady_deadline deadline) {
   std::vector<data_message> result;
-  if (num == 0)
+  if (num == 0 || !queue_)
     return result;
   result.reserve(num);
   queue_->pop_n(result, num, deadline);
@@ -47,7 +53,7 @@ subscriber::get_until(size_t num, detail::steady_deadline deadline) {
 }
 
 std::vector<data_message> subscriber::poll() {
-  return queue_->pop_all();
+  return queue_ ? queue_->pop_all() : std::vector<data_message>{};
 }
 
 size_t subscriber::available() const noexcept {

@@ -12,7 +12,8 @@ subscriber_queue::subscriber_queue(size_t capacity, overflow_policy policy)
 std::optional<data_message> subscriber_queue::pop(steady_deadline deadline) {
   std::unique_lock guard{mtx_};
   while (buf_.empty()) {
-    if (!wait_for(guard, 1, deadline) && buf_.empty())
+    // A closed queue gets no more messages: waiting would never end.
+    if (closed_ || (!wait_for(guard, 1, deadline) && buf_.empty()))
       return std::nullopt;
   }
   auto msg = buf_.take_front();
@@ -30,7 +31,7 @@ void subscriber_queue::pop_n(std::vector<data_message>& out, size_t num,
       ++taken;
     }
     after_pop_locked();
-    if (taken == num)
+    if (taken == num || closed_)
       break;
     if (!wait_for(guard, num - taken, deadline) && buf_.empty())
       break;

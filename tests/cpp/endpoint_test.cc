@@ -348,3 +348,17 @@ TEST(Endpoint, ShutdownWithPendingMessagesDoesNotHang) {
   a.shutdown();
   b.reset();
 }
+
+TEST(Endpoint, GetAfterShutdownReturnsInsteadOfBlocking) {
+  endpoint ep;
+  auto sub = ep.make_subscriber({"/t"});
+  auto ss = ep.make_status_subscriber(true);
+  ep.shutdown();
+  auto msg = sub.get();
+  EXPECT_EQ(get_topic(msg), topic{});
+  EXPECT_TRUE(sub.get(3).empty());
+  EXPECT_TRUE(std::holds_alternative<none>(ss.get()));
+  sub.reset();
+  EXPECT_EQ(get_topic(sub.get()), topic{});
+  EXPECT_TRUE(sub.poll().empty());
+}
