@@ -44,13 +44,20 @@ void store_frontend::start(const filter_type& topics) {
 void store_frontend::stop() {
   if (stopped_.exchange(true))
     return;
+  std::error_code ec;
+  if (thread_.joinable()) {
+    // Finish what was handed over before the stop, then let the thread run
+    // out of work.
+    post([this] {
+      std::error_code ignored;
+      queue_fd_.cancel(ignored);
+      drain_mutations();
+    });
+    work_.reset();
+    thread_.join();
+  }
   if (queue_)
     core_->remove_subscriber(queue_);
-  work_.reset();
-  io_.stop();
-  if (thread_.joinable())
-    thread_.join();
-  std::error_code ec;
   queue_fd_.close(ec);
 }
 

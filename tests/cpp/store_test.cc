@@ -324,3 +324,19 @@ TEST(Store, CloneGoesStaleAfterLosingItsMaster) {
     return !x && x.error().code() == ec::stale_data;
   }));
 }
+
+TEST(Store, ShutdownKeepsMutationsHandedOver) {
+  char tmpl[] = "/tmp/broker-store-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  backend_options opts{{"path", std::string{tmpl} + "/s.db"}};
+  {
+    endpoint ep;
+    auto m = *ep.attach_master("last", backend::sqlite, opts);
+    for (int i = 0; i < 1000; ++i)
+      m.put(i, i);
+  } // shutdown right after the fire-and-forget puts
+  endpoint ep;
+  auto m = *ep.attach_master("last", backend::sqlite, opts);
+  EXPECT_EQ(value_at(m, 999), data{999});
+  std::system(("rm -rf " + std::string{tmpl}).c_str());
+}
