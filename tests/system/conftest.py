@@ -194,6 +194,16 @@ def cluster():
     c.shutdown()
 
 
+def eventually(predicate, timeout=TIMEOUT, what="condition"):
+    """Polls `predicate` until it holds; fails after `timeout` seconds. For
+    state that no output line announces (e.g. a process's open fds)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not hold within {timeout}s")
+        time.sleep(0.05)
+
+
 def unused_port():
     """A loopback port nobody listens on (bound, then released)."""
     with socket.socket() as s:
