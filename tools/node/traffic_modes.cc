@@ -55,7 +55,8 @@ public:
       if (auto n = get_if<count>(get_data(msg)))
         acked_ = std::max(acked_, static_cast<size_t>(*n));
     });
-    loop.on_status([this](const status_variant& e) { gone_ |= is_peer_gone(e); });
+    loop.on_status(
+      [this](const status_variant& e) { gone_ |= is_peer_gone(e); });
     if (!wait_for_subscriber(ep_, loop, opts_.topics.front(),
                              opts_.ready_timeout_s))
       return 1;
@@ -117,7 +118,8 @@ public:
       if (received_ % ack_interval == 0 || received_ == opts_.num_messages)
         ep_.publish(ack_topic(opts_), count{received_});
     });
-    loop.on_status([this](const status_variant& e) { gone_ |= is_peer_gone(e); });
+    loop.on_status(
+      [this](const status_variant& e) { gone_ |= is_peer_gone(e); });
     size_t before = 0;
     while (received_ < opts_.num_messages) {
       before = received_;
