@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark executable (bench-*) in <build-dir>/bench, one after
-# the other, and exits non-zero if any of them fails.
+# the other, then the TCP benchmark between two broker-node processes
+# (bench/tcp.py), and exits non-zero if any of them fails.
 #
 # Usage: bench/run.sh <build-dir> [extra benchmark flags...]
 # e.g.   bench/run.sh build-bench --benchmark_repetitions=3
@@ -32,5 +33,13 @@ done
 if [ $found -eq 0 ]; then
   echo "bench: no bench-* executables in $dir" >&2
   exit 1
+fi
+
+# Two broker-node processes over loopback (bench/tcp.py).
+node="$build/tools/node/broker-node"
+echo "== tcp (broker-node pairs) =="
+if ! /usr/bin/python3 "$(dirname "$0")/tcp.py" "$node"; then
+  echo "bench: tcp failed" >&2
+  status=1
 fi
 exit $status
