@@ -15,11 +15,19 @@ def exchange(sender, receiver, text):
     receiver.expect(rf"^message /t/p {re.escape(text)}$")
 
 
-def test_killed_listener_is_lost_then_redialled(cluster):
-    listener = cluster.start("L", "subscribe", ["/t"], listen=0)
-    port = listener.port
-    dialler = cluster.start("D", "publish", ["/t/p"], peers=[port], retry=1)
+def peered_pair(cluster, extra=()):
+    """(listener L subscribed to /t, dialler D publishing on /t/p), peered;
+    D dials with a retry of 1 s."""
+    listener = cluster.start("L", "subscribe", ["/t"], listen=0, extra=extra)
+    dialler = cluster.start("D", "publish", ["/t/p"], peers=[listener.port],
+                            retry=1, extra=extra)
     peered((dialler, listener))
+    return listener, dialler
+
+
+def test_killed_listener_is_lost_then_redialled(cluster):
+    listener, dialler = peered_pair(cluster)
+    port = listener.port
     exchange(dialler, listener, "before")
     listener.kill()
     dialler.expect(
@@ -31,9 +39,7 @@ def test_killed_listener_is_lost_then_redialled(cluster):
 
 
 def test_killed_dialler_is_lost_and_listener_keeps_serving(cluster):
-    listener = cluster.start("L", "subscribe", ["/t"], listen=0)
-    dialler = cluster.start("D", "publish", ["/t/p"], peers=[listener.port])
-    peered((dialler, listener))
+    listener, dialler = peered_pair(cluster)
     dialler.kill()
     listener.expect(rf"^status peer_lost {re.escape(dialler.node_id)} ")
     # Inbound peers are never redialled; a new one is welcome.
@@ -52,9 +58,7 @@ def test_refused_then_retry_succeeds(cluster):
 
 
 def test_shutdown_is_an_orderly_peer_lost(cluster):
-    listener = cluster.start("L", "subscribe", ["/t"], listen=0)
-    dialler = cluster.start("D", "publish", ["/t/p"], peers=[listener.port])
-    peered((dialler, listener))
+    listener, dialler = peered_pair(cluster)
     assert dialler.stop() == 0
     assert dialler.matching(r"^exit 0$")
     listener.expect(rf"^status peer_lost {re.escape(dialler.node_id)} ")
@@ -65,11 +69,7 @@ def test_shutdown_is_an_orderly_peer_lost(cluster):
     "no heartbeats yet (docs/protocol.md 5.7 item 4, 5.7a): a peer that "
     "stops without closing its socket is never reported lost"))
 def test_hung_peer_is_lost_after_heartbeat_timeout(cluster):
-    listener = cluster.start("L", "subscribe", ["/t"], listen=0,
-                             extra=LIVENESS_ARGS)
-    dialler = cluster.start("D", "publish", ["/t/p"], peers=[listener.port],
-                            extra=LIVENESS_ARGS)
-    peered((dialler, listener))
+    listener, dialler = peered_pair(cluster, extra=LIVENESS_ARGS)
     dialler.signal(signal.SIGSTOP)
     listener.expect(rf"^status peer_lost {re.escape(dialler.node_id)} ",
                     timeout=LIVENESS_DEADLINE)

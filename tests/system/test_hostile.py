@@ -146,12 +146,19 @@ def truncated_handshake(port):
     return client_port
 
 
+def assert_survives(node, good, attack, tag):
+    """Runs `attack`; the node must still serve, and close every connection
+    the attack opened."""
+    fds = node.open_fds()
+    attack()
+    assert_still_serving(node, good, tag)
+    eventually(lambda: node.open_fds() <= fds, what=f"{tag}: fds closed")
+
+
 def test_truncated_handshake_leaves_the_node_serving(served):
     node, good = served
-    fds = node.open_fds()
-    truncated_handshake(node.port)
-    assert_still_serving(node, good, "after-truncated")
-    eventually(lambda: node.open_fds() <= fds, what="connection fd closed")
+    assert_survives(node, good, lambda: truncated_handshake(node.port),
+                    "after-truncated")
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -241,11 +248,7 @@ def flood(port, n=FLOOD):
 
 def test_connection_flood_leaves_the_node_serving(served):
     node, good = served
-    fds = node.open_fds()
-    flood(node.port)
-    assert_still_serving(node, good, "after-flood")
-    eventually(lambda: node.open_fds() <= fds, what="flood fds closed")
-    assert_still_serving(node, good, "after-flood-2")
+    assert_survives(node, good, lambda: flood(node.port), "after-flood")
 
 
 @pytest.mark.xfail(strict=True, reason=(

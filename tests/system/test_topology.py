@@ -16,14 +16,22 @@ def payloads(node, topic):
     return [data for t, data in node.messages() if t == topic]
 
 
-@pytest.mark.parametrize("middle_mode", ["relay", "subscribe"])
-def test_chain_delivers_each_message_once_in_order(cluster, middle_mode):
+def chain_traffic(cluster, middle_mode, extra=()):
+    """A -> B -> C, C subscribed to /t; A publishes K messages and "end"
+    on /t/a. Returns (A, B, C)."""
     c = cluster.start("C", "subscribe", ["/t"], listen=0)
-    b = cluster.start("B", middle_mode, ["/t"], listen=0, peers=[c.port])
+    b = cluster.start("B", middle_mode, ["/t"], listen=0, peers=[c.port],
+                      extra=extra)
     a = cluster.start("A", "publish", ["/t/a"], peers=[b.port])
     peered((a, b), (b, c))
     for line in published("m") + ["end"]:
         a.send(line)
+    return a, b, c
+
+
+@pytest.mark.parametrize("middle_mode", ["relay", "subscribe"])
+def test_chain_delivers_each_message_once_in_order(cluster, middle_mode):
+    _, b, c = chain_traffic(cluster, middle_mode)
     c.expect(r"^message /t/a end$")
     # One path, FIFO on every hop: everything before the end marker has
     # arrived, once and in order.
@@ -83,13 +91,7 @@ def test_loop_suppresses_duplicates(cluster):
 
 
 def test_forward_false_stops_relaying(cluster):
-    c = cluster.start("C", "subscribe", ["/t"], listen=0)
-    b = cluster.start("B", "pubsub", ["/t"], listen=0, peers=[c.port],
-                      extra=["--broker.forward=false"])
-    a = cluster.start("A", "publish", ["/t/a"], peers=[b.port])
-    peered((a, b), (b, c))
-    for line in published("m") + ["end"]:
-        a.send(line)
+    _, b, c = chain_traffic(cluster, "pubsub", ["--broker.forward=false"])
     b.expect(r"^message /t/a end$")
     assert payloads(b, "/t/a") == published("m") + ["end"]
     # B's own marker goes to C after anything B could have relayed.

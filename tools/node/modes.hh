@@ -19,6 +19,17 @@ public:
   virtual int run(event_loop& loop) = 0;
 };
 
+/// A mode that reads messages on its topics.
+class subscribing_mode : public mode_runner {
+protected:
+  subscribing_mode(const node_options& opts, endpoint& ep)
+    : opts_(opts), ep_(ep), sub_(ep.make_subscriber(opts.topics)) {}
+
+  const node_options& opts_;
+  endpoint& ep_;
+  subscriber sub_;
+};
+
 /// relay, subscribe, publish, pubsub: run until SIGINT or SIGTERM.
 std::unique_ptr<mode_runner> make_interactive_mode(const node_options& opts,
                                                    endpoint& ep);

@@ -48,10 +48,9 @@ std::string percentile_fields(std::vector<int64_t> ns) {
   return buf;
 }
 
-class ping_mode : public mode_runner {
+class ping_mode : public subscribing_mode {
 public:
-  ping_mode(const node_options& opts, endpoint& ep)
-    : opts_(opts), ep_(ep), sub_(ep.make_subscriber(opts.topics)) {}
+  ping_mode(const node_options& opts, endpoint& ep) : subscribing_mode(opts, ep) {}
 
   int run(event_loop& loop) override {
     bool gone = false;
@@ -101,16 +100,11 @@ private:
           .count();
     }
   }
-
-  const node_options& opts_;
-  endpoint& ep_;
-  subscriber sub_;
 };
 
-class pong_mode : public mode_runner {
+class pong_mode : public subscribing_mode {
 public:
-  pong_mode(const node_options& opts, endpoint& ep)
-    : opts_(opts), ep_(ep), sub_(ep.make_subscriber(opts.topics)) {}
+  pong_mode(const node_options& opts, endpoint& ep) : subscribing_mode(opts, ep) {}
 
   int run(event_loop& loop) override {
     bool stopped = false;
@@ -127,11 +121,6 @@ public:
     print_line("pong_stats answered=" + std::to_string(answered));
     return 0;
   }
-
-private:
-  const node_options& opts_;
-  endpoint& ep_;
-  subscriber sub_;
 };
 
 } // namespace

@@ -103,10 +103,9 @@ private:
 
 /// Counts n messages from the first one on and acknowledges them; then
 /// stays until its peer leaves, so that the last ack is not lost.
-class sink_mode : public mode_runner {
+class sink_mode : public subscribing_mode {
 public:
-  sink_mode(const node_options& opts, endpoint& ep)
-    : opts_(opts), ep_(ep), sub_(ep.make_subscriber(opts.topics)) {}
+  sink_mode(const node_options& opts, endpoint& ep) : subscribing_mode(opts, ep) {}
 
   int run(event_loop& loop) override {
     clock::time_point start;
@@ -139,9 +138,6 @@ public:
   }
 
 private:
-  const node_options& opts_;
-  endpoint& ep_;
-  subscriber sub_;
   size_t received_ = 0;
   bool gone_ = false;
 };
