@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <string_view>
@@ -106,6 +107,11 @@ node_options parse_options(int argc, char** argv) {
     std::exit(app.exit(e) == 0 ? 0 : 2);
   }
   opts.mode = mode_names.at(raw.mode);
+  if (opts.max_in_flight < 2 * ack_interval) {
+    std::fprintf(stderr, "broker-node: --max-in-flight must be at least %zu\n",
+                 2 * ack_interval);
+    std::exit(2);
+  }
   for (auto& t : raw.topics)
     opts.topics.emplace_back(t);
   for (auto& p : raw.peers) {

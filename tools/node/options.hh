@@ -24,6 +24,10 @@ enum class node_mode {
   pong,      // answers pings until it receives "stop"
 };
 
+/// A sink acknowledges every this many messages (and the last one), so a
+/// generator's --max-in-flight must be at least twice as large.
+constexpr size_t ack_interval = 1024;
+
 struct node_options {
   std::string name = "broker-node";
   node_mode mode = node_mode::relay;
