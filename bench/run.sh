@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark executable (bench-*) in <build-dir>/bench, one after
-# the other, then the Python throughput script if the build has the Python
-# package, and exits non-zero if any of them fails.
+# the other, then the TCP benchmark between two broker-node processes
+# (bench/tcp.py), then the Python throughput script if the build has the
+# Python package, and exits non-zero if any of them fails.
 #
 # Usage: bench/run.sh <build-dir> [extra benchmark flags...]
 # e.g.   bench/run.sh build-bench --benchmark_repetitions=3
@@ -41,5 +42,13 @@ fi
 if [ $found -eq 0 ]; then
   echo "bench: no bench-* executables in $dir" >&2
   exit 1
+fi
+
+# Two broker-node processes over loopback (bench/tcp.py).
+node="$build/tools/node/broker-node"
+echo "== tcp (broker-node pairs) =="
+if ! /usr/bin/python3 "$(dirname "$0")/tcp.py" "$node"; then
+  echo "bench: tcp failed" >&2
+  status=1
 fi
 exit $status

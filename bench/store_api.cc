@@ -1,6 +1,7 @@
 // Store throughput and latency through the public API (no Google Benchmark:
 // each figure needs its own set-up). Usage: bench-store-api [keys]
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -91,7 +92,9 @@ void bench_clone_latency(size_t rounds) {
 } // namespace
 
 int main(int argc, char** argv) {
-  size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 200'000;
+  size_t n = 200'000;
+  if (argc > 1 && std::isdigit(static_cast<unsigned char>(argv[1][0])))
+    n = std::max<size_t>(std::strtoull(argv[1], nullptr, 10), 1);
   bench_master(backend::memory, {}, n, "memory");
   char tmpl[] = "/tmp/bench-store-XXXXXX";
   if (mkdtemp(tmpl)) {

@@ -52,7 +52,8 @@ phase_asan() {
   echo "== ASan+UBSan unit tests =="
   if configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug \
        -DBROKER_SANITIZERS=address,undefined; then
-    ASAN_OPTIONS=detect_leaks=1 run_ctest asan build-asan -L unit
+    # The system tests too: hostile input against a sanitized node.
+    ASAN_OPTIONS=detect_leaks=1 run_ctest asan build-asan -L "unit|system"
   else
     failed=$((failed + 1)); failed_phases+=(asan-build)
   fi

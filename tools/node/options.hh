@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "broker/configuration.hh"
+#include "broker/network_info.hh"
+#include "broker/topic.hh"
+
+namespace broker::node {
+
+/// What the node does once it is up (see tools/node/README.md).
+enum class node_mode {
+  relay,     // forwards its topics, prints statuses only
+  subscribe, // prints every message received on its topics
+  publish,   // publishes each stdin line as a string on its first topic
+  pubsub,    // subscribe, and publishes stdin lines "<topic> <text>"
+  generate,  // publishes n messages, paced by a sink's acknowledgements
+  sink,      // counts n messages, acknowledges them, prints the rate
+  ping,      // n round trips with a pong node, prints the RTT percentiles
+  pong,      // answers pings until it receives "stop"
+};
+
+/// A sink acknowledges every this many messages (and the last one), so a
+/// generator's --max-in-flight must be at least twice as large.
+constexpr size_t ack_interval = 1024;
+
+struct node_options {
+  std::string name = "broker-node";
+  node_mode mode = node_mode::relay;
+  std::vector<topic> topics;
+  std::vector<network_info> peers;
+  std::optional<uint16_t> local_port;
+  std::string local_address = "127.0.0.1";
+  /// Seconds between connection attempts; 0 = one attempt per peer.
+  uint32_t retry_s = 1;
+  size_t num_messages = 100;
+  /// 0: the small message vector{count, string(10), real}; otherwise a
+  /// string of this many bytes.
+  size_t payload_size = 0;
+  /// Messages a generator may be ahead of the sink's acknowledgements.
+  /// Below broker.peer-buffer-size minus one core batch (16384), so that
+  /// a slow sink never makes the generator hit the peer buffer bound.
+  size_t max_in_flight = 32768;
+  /// Round trips a ping node runs before it starts measuring.
+  size_t warmup = 0;
+  /// Seconds a generator or ping node waits for a matching peer.
+  double ready_timeout_s = 30;
+  bool verbose = false;
+  configuration config;
+};
+
+/// Parses the command line. `--broker.*` arguments become settings of
+/// `config`; everything else goes to CLI11. Exits the process on --help or
+/// a usage error (status 2).
+node_options parse_options(int argc, char** argv);
+
+/// The topic a sink acknowledges on and a generator listens to.
+topic ack_topic(const node_options& opts);
+
+/// Parses `host:port`, `[v6]:port` or `tcp://host:port`.
+std::optional<network_info> parse_peer(std::string str, uint32_t retry_s);
+
+} // namespace broker::node
