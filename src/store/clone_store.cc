@@ -35,12 +35,9 @@ void clone_store::on_message(const data_message& msg) {
     on_status(get_data(msg));
     return;
   }
-  auto cmd = to_store_command(get_data(msg));
-  if (!cmd) {
-    report(error{cmd.error().code(), "store " + name() + ": "
-                                       + cmd.error().message()});
+  auto cmd = decode(msg);
+  if (!cmd)
     return;
-  }
   switch (cmd->type) {
     case tag::snapshot:
       apply_snapshot(*cmd);

@@ -39,12 +39,9 @@ void master_store::end_batch() {
 // -- input ---------------------------------------------------------------------
 
 void master_store::on_message(const data_message& msg) {
-  auto cmd = to_store_command(get_data(msg));
-  if (!cmd) {
-    report(error{cmd.error().code(), "store " + name() + ": "
-                                       + cmd.error().message()});
+  auto cmd = decode(msg);
+  if (!cmd)
     return;
-  }
   switch (cmd->type) {
     case tag::snapshot_request:
       send_snapshot(cmd->peer);

@@ -163,6 +163,17 @@ timestamp store_frontend::now() const {
   return core_->now();
 }
 
+std::optional<store_command>
+store_frontend::decode(const data_message& msg) {
+  auto cmd = to_store_command(get_data(msg));
+  if (!cmd) {
+    report(error{cmd.error().code(),
+                 "store " + name_ + ": " + cmd.error().message()});
+    return std::nullopt;
+  }
+  return std::move(*cmd);
+}
+
 std::string store_frontend::describe(const data& key) const {
   return "store " + name_ + ", key " + to_string(key);
 }

@@ -104,6 +104,9 @@ protected:
 
   std::string describe(const data& key) const;
 
+  /// The command a message carries; reports a malformed one.
+  std::optional<store_command> decode(const data_message& msg);
+
 private:
   void watch_queue();
   void drain_queue();
