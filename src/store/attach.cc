@@ -25,10 +25,16 @@ bool peers_cover(detail::core& c, const topic& t) {
   return false;
 }
 
+error shut_down() {
+  return error{ec::unspecified, "the endpoint is shut down"};
+}
+
 } // namespace
 
 expected<store> endpoint::attach_master(std::string name, backend type,
                                         backend_options opts) {
+  if (core_->is_shutdown())
+    return shut_down();
   auto& stores = core_->stores();
   if (auto existing = stores.find(frontend::master, name))
     return store{existing};
@@ -51,6 +57,8 @@ expected<store> endpoint::attach_clone(std::string name,
                                        double resync_interval,
                                        double stale_interval,
                                        double mutation_buffer_interval) {
+  if (core_->is_shutdown())
+    return shut_down();
   auto& stores = core_->stores();
   if (stores.find(frontend::master, name))
     return error{ec::no_such_master,

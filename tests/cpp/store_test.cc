@@ -340,3 +340,10 @@ TEST(Store, ShutdownKeepsMutationsHandedOver) {
   EXPECT_EQ(value_at(m, 999), data{999});
   std::system(("rm -rf " + std::string{tmpl}).c_str());
 }
+
+TEST(Store, AttachAfterShutdownFails) {
+  endpoint ep;
+  ep.shutdown();
+  EXPECT_FALSE(ep.attach_master("x", backend::memory));
+  EXPECT_FALSE(ep.attach_clone("x"));
+}
