@@ -97,12 +97,13 @@ def _seconds(x):
                     + type(x).__name__)
 
 
-class _Reader:
-    """What Subscriber and StatusSubscriber share."""
+class _Handle:
+    """What the objects an endpoint hands out share: the extension object,
+    and the endpoint, which they keep alive (upstream's rule). As context
+    managers they reset() on exit."""
 
     def __init__(self, impl, parent):
         self._impl = impl
-        # Keeps the endpoint alive while the reader is (upstream's rule).
         self._parent = parent
 
     def __enter__(self):
@@ -110,6 +111,14 @@ class _Reader:
 
     def __exit__(self, *exc):
         self.reset()
+
+    def reset(self):
+        """Releases the object; it is unusable afterwards."""
+        self._impl.reset()
+
+
+class _Reader(_Handle):
+    """What Subscriber and StatusSubscriber share."""
 
     def get(self, *args):
         """get(): the next item (blocks); get(secs: float): the next item or
@@ -147,18 +156,8 @@ class StatusSubscriber(_Reader):
     """Receives ``broker.Error`` and (on request) ``broker.Status`` items."""
 
 
-class Publisher:
+class Publisher(_Handle):
     """Publishes to one topic through a bounded queue."""
-
-    def __init__(self, impl, parent):
-        self._impl = impl
-        self._parent = parent
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.reset()
 
     def demand(self):
         return self._impl.demand()
@@ -184,16 +183,13 @@ class Publisher:
     def publish_batch(self, *values):
         self._impl.publish_batch(*values)
 
-    def reset(self):
-        self._impl.reset()
-
 
 def _value(x):
     """A store answer as upstream returns it: None on any error."""
     return None if isinstance(x, Error) else x
 
 
-class Store:
+class Store(_Handle):
     """A master or clone of a data store (``Endpoint.attach_master``,
     ``Endpoint.attach_clone``); use it as a context manager.
 
@@ -204,17 +200,6 @@ class Store:
     update comes back. ``expiry`` is seconds (float or int), a timedelta or
     a ``broker.Timespan``; None means none.
     """
-
-    def __init__(self, impl, parent):
-        self._impl = impl
-        # Keeps the endpoint alive while the store handle is.
-        self._parent = parent
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.reset()
 
     def __repr__(self):
         if not self._impl.alive():
