@@ -36,11 +36,11 @@ def synchronised(clone):
     return clone.keys() is not None
 
 
-def settles(stores, key, expected, what=None):
+def settles(stores, key, expected):
     """Waits until every store in `stores` reads `expected` at `key`."""
     for s in stores:
         wait_until(lambda: s.get(key) == expected,
-                   what=what or "{!r} == {!r} at {}".format(key, expected, s))
+                   what="{!r} == {!r} at {}".format(key, expected, s))
 
 
 def gone(stores, key):
