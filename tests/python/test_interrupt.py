@@ -64,6 +64,48 @@ def test_peer_with_retry_is_interruptible(endpoints, alarm):
     assert_interrupted(lambda: ep.peer("127.0.0.1", free_port(), 1.0), alarm)
 
 
+def test_store_query_is_interruptible(endpoints, alarm):
+    # A master in a child process that we stop: put_unique through the clone
+    # then waits for an answer that does not come (for up to 10 s).
+    script = (
+        "import broker, sys\n"
+        "with broker.Endpoint() as ep:\n"
+        "    port = ep.listen('127.0.0.1', 0)\n"
+        "    m = ep.attach_master('frozen')\n"
+        "    print(port, flush=True)\n"
+        "    sys.stdin.read()\n")
+    child = subprocess.Popen([sys.executable, "-c", script],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             text=True, env=dict(os.environ))
+    try:
+        port = int(child.stdout.readline())
+        ep = endpoints()
+        assert ep.peer("127.0.0.1", port, 1.0)
+        c = ep.attach_clone("frozen")
+        deadline = time.monotonic() + TIMEOUT
+        while c.keys() is None:  # stale until synchronised
+            assert time.monotonic() < deadline, "clone never synchronised"
+            time.sleep(0.01)
+        child.send_signal(signal.SIGSTOP)
+        start = time.monotonic()
+        alarm()
+        with pytest.raises(Interrupted):
+            c.put_unique("k", 1)
+        # Well before the query's own timeout (10 s): it did not just run out.
+        assert time.monotonic() - start < 5.0
+        child.send_signal(signal.SIGCONT)
+        assert c.put_unique("k2", 1) is True
+    finally:
+        child.send_signal(signal.SIGCONT)
+        child.stdin.close()
+        try:
+            child.wait(TIMEOUT)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+
+
 def test_other_threads_run_while_get_blocks(endpoints):
     a, b = endpoints(), endpoints()
     sub = a.make_subscriber("/t")

@@ -2,7 +2,8 @@
 
 The C++ core lives in the extension ``broker._broker``; this module adds the
 Python-level classes of upstream Broker 2.1's API (``Endpoint``,
-``Subscriber``, ``StatusSubscriber``, ``Publisher``, ``Data``, ``Message``).
+``Subscriber``, ``StatusSubscriber``, ``Publisher``, ``Store``, ``Data``,
+``Message``).
 Values convert between Python and Broker as the manual's table says: e.g. an
 int is a Broker integer, ``broker.Count(n)`` a count, and a Broker vector
 comes back as a tuple.
@@ -30,6 +31,7 @@ from ._broker import (  # noqa: F401  (re-exports)
     PeerInfo,
     PeerStatus,
     Port,
+    PublisherID,
     SC,
     Set,
     Status,
@@ -95,12 +97,13 @@ def _seconds(x):
                     + type(x).__name__)
 
 
-class _Reader:
-    """What Subscriber and StatusSubscriber share."""
+class _Handle:
+    """What the objects an endpoint hands out share: the extension object,
+    and the endpoint, which they keep alive (upstream's rule). As context
+    managers they reset() on exit."""
 
     def __init__(self, impl, parent):
         self._impl = impl
-        # Keeps the endpoint alive while the reader is (upstream's rule).
         self._parent = parent
 
     def __enter__(self):
@@ -108,6 +111,14 @@ class _Reader:
 
     def __exit__(self, *exc):
         self.reset()
+
+    def reset(self):
+        """Releases the object; it is unusable afterwards."""
+        self._impl.reset()
+
+
+class _Reader(_Handle):
+    """What Subscriber and StatusSubscriber share."""
 
     def get(self, *args):
         """get(): the next item (blocks); get(secs: float): the next item or
@@ -145,18 +156,8 @@ class StatusSubscriber(_Reader):
     """Receives ``broker.Error`` and (on request) ``broker.Status`` items."""
 
 
-class Publisher:
+class Publisher(_Handle):
     """Publishes to one topic through a bounded queue."""
-
-    def __init__(self, impl, parent):
-        self._impl = impl
-        self._parent = parent
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.reset()
 
     def demand(self):
         return self._impl.demand()
@@ -182,7 +183,97 @@ class Publisher:
     def publish_batch(self, *values):
         self._impl.publish_batch(*values)
 
+
+def _value(x):
+    """A store answer as upstream returns it: None on any error."""
+    return None if isinstance(x, Error) else x
+
+
+class Store(_Handle):
+    """A master or clone of a data store (``Endpoint.attach_master``,
+    ``Endpoint.attach_clone``); use it as a context manager.
+
+    Queries return the value, or None on any error: a missing key, a clone
+    that has not synchronised with its master yet (stale), a timeout. (So a
+    stored nil also reads as None.) Mutators return at once; a clone
+    forwards them to the master and sees their effect once the master's
+    update comes back. ``expiry`` is seconds (float or int), a timedelta or
+    a ``broker.Timespan``; None means none.
+    """
+
+    def __repr__(self):
+        if not self._impl.alive():
+            return "Store(<reset>)"
+        return "Store({!r}, {})".format(self.name(), self.frontend().name)
+
+    def name(self):
+        return self._impl.name()
+
+    def frontend(self):
+        """broker.Frontend.Master or broker.Frontend.Clone."""
+        return self._impl.frontend()
+
+    def frontend_id(self):
+        """The broker.PublisherID that store events name for changes made
+        through this handle."""
+        return self._impl.frontend_id()
+
+    def exists(self, key):
+        """True or False; None if the store cannot answer (e.g. stale)."""
+        return _value(self._impl.exists(key))
+
+    def get(self, key):
+        return _value(self._impl.get(key))
+
+    def get_index_from_value(self, key, index):
+        """A vector's element, whether a set contains index, or a table's
+        value at index; any other value whole."""
+        return _value(self._impl.get_index_from_value(key, index))
+
+    def keys(self):
+        """The set of all keys."""
+        return _value(self._impl.keys())
+
+    def put(self, key, value, expiry=None):
+        self._impl.put(key, value, expiry)
+
+    def put_unique(self, key, value, expiry=None):
+        """True if the key was new and is now set; False if it existed."""
+        return _value(self._impl.put_unique(key, value, expiry))
+
+    def erase(self, key):
+        self._impl.erase(key)
+
+    def clear(self):
+        self._impl.clear()
+
+    def increment(self, key, amount, expiry=None):
+        self._impl.increment(key, amount, expiry)
+
+    def decrement(self, key, amount, expiry=None):
+        self._impl.decrement(key, amount, expiry)
+
+    def append(self, key, s, expiry=None):
+        self._impl.append(key, s, expiry)
+
+    def insert_into(self, key, index, value=None, expiry=None):
+        """Adds index to a set, or, with a value, maps index to value in a
+        table. Only None means "no value"."""
+        self._impl.insert_into(key, index, value, expiry)
+
+    def remove_from(self, key, index, expiry=None):
+        self._impl.remove_from(key, index, expiry)
+
+    def push(self, key, value, expiry=None):
+        self._impl.push(key, value, expiry)
+
+    def pop(self, key, expiry=None):
+        """Removes a vector's last element."""
+        self._impl.pop(key, expiry)
+
     def reset(self):
+        """Releases the handle (the master or clone lives on with its
+        endpoint); the object is unusable afterwards."""
         self._impl.reset()
 
 
@@ -215,6 +306,22 @@ class Endpoint(_broker.Endpoint):
 
     def make_publisher(self, topic):
         return Publisher(super().make_publisher(topic), self)
+
+    def attach_master(self, name, type=None, opts=None):
+        """The master of store `name` (type: a broker.Backend, default
+        Memory; opts: backend options such as {'path': 'x.sqlite'}), or
+        None if it cannot be attached."""
+        impl = super().attach_master(name, type, opts)
+        return None if isinstance(impl, Error) else Store(impl, self)
+
+    def attach_clone(self, name, resync_interval=10.0, stale_interval=300.0,
+                     mutation_buffer_interval=120.0):
+        """A clone of store `name`, or None (e.g. when this endpoint has the
+        master). It answers queries once it has found the master among the
+        direct peers."""
+        impl = super().attach_clone(name, resync_interval, stale_interval,
+                                    mutation_buffer_interval)
+        return None if isinstance(impl, Error) else Store(impl, self)
 
 
 from . import zeek  # noqa: E402,F401  (needs the names above)

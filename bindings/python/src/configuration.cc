@@ -1,5 +1,5 @@
-// broker.BrokerOptions, broker.Configuration, broker.Version and the enums
-// that only name things (broker.Backend, broker.Frontend, broker.APIFlags).
+// broker.BrokerOptions, broker.Configuration, broker.Version and the enum
+// broker.APIFlags (broker.Backend and broker.Frontend live in store.cc).
 
 #include "configuration.hh"
 
@@ -10,19 +10,10 @@ namespace broker::python {
 
 namespace {
 
-// The store enums of upstream's Python API. Stores are not bound yet; these
-// mirror broker::backend and broker::frontend (note frontend's order).
-enum class backend_kind : uint8_t { memory = 0, sqlite = 1 };
-enum class frontend_kind : uint8_t { clone = 0, master = 1 };
+// Upstream's legacy API flags; nothing in the API takes them any more.
 enum class api_flags : int { no_flags = 0, blocking = 1, nonblocking = 2 };
 
 void bind_name_enums(py::module_& m) {
-  py::enum_<backend_kind>(m, "Backend")
-    .value("Memory", backend_kind::memory)
-    .value("SQLite", backend_kind::sqlite);
-  py::enum_<frontend_kind>(m, "Frontend")
-    .value("Clone", frontend_kind::clone)
-    .value("Master", frontend_kind::master);
   py::enum_<api_flags>(m, "APIFlags")
     .value("NoFlags", api_flags::no_flags)
     .value("Blocking", api_flags::blocking)

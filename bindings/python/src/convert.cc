@@ -376,6 +376,19 @@ py::object to_py(const data& x) {
   return convert_back(x, false);
 }
 
+timespan to_duration(py::handle x) {
+  auto ptr = x.ptr();
+  // bool is an int to Python, but True seconds is surely a mistake.
+  if ((PyFloat_Check(ptr) || PyLong_Check(ptr)) && !PyBool_Check(ptr))
+    return seconds_to_timespan(x.cast<double>());
+  if (PyDelta_Check(ptr))
+    return delta_to_timespan(x);
+  if (py::isinstance<timespan>(x))
+    return x.cast<timespan>();
+  throw py::type_error("a duration must be seconds (float), a timedelta or "
+                       "a broker.Timespan, not " + type_name(x));
+}
+
 topic to_topic(py::handle x) {
   if (PyUnicode_Check(x.ptr()))
     return topic{x.cast<std::string>()};

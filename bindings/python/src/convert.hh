@@ -8,6 +8,7 @@
 
 #include "broker/data.hh"
 #include "broker/status.hh"
+#include "broker/time.hh"
 #include "broker/topic.hh"
 #include "module.hh"
 
@@ -35,6 +36,15 @@ py::object to_py(const data& x);
 /// An item of a status subscriber: broker.Error, broker.Status, or None
 /// (a timeout). Defined in status.cc.
 py::object to_py(status_variant&& x);
+
+/// Seconds as a float to a timespan; OverflowError for NaN and values that
+/// do not fit into 64 bits of nanoseconds. Defined in time.cc.
+timespan seconds_to_timespan(double secs);
+
+/// A duration argument (a store expiry): float or int seconds as upstream,
+/// or a datetime.timedelta (exact to the microsecond) or broker.Timespan.
+/// TypeError for anything else.
+timespan to_duration(py::handle x);
 
 /// A topic argument: a str or a broker.Topic; anything else is a TypeError.
 topic to_topic(py::handle x);

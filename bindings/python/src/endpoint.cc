@@ -10,6 +10,7 @@
 #include "broker/endpoint.hh"
 #include "configuration.hh"
 #include "convert.hh"
+#include "store.hh"
 #include "subscribers.hh"
 
 namespace broker::python {
@@ -25,6 +26,35 @@ timeout::seconds to_retry(double secs) {
     return timeout::seconds{0};
   constexpr double max_secs = 1e9; // ~31 years: "retry forever" anyway.
   return timeout::seconds{static_cast<int64_t>(std::min(secs, max_secs))};
+}
+
+/// Backend options from Python: a dict (or anything dict() accepts) of str
+/// to any convertible value, e.g. {'path': 'x.sqlite'}. None means none.
+backend_options to_backend_options(py::handle opts) {
+  backend_options result;
+  if (opts.is_none())
+    return result;
+  py::dict d{py::reinterpret_borrow<py::object>(opts)};
+  for (auto [key, value] : d) {
+    if (!py::isinstance<py::str>(key))
+      throw py::type_error("backend option names must be str, not "
+                           + type_name(key));
+    result.emplace(key.cast<std::string>(), from_py(value));
+  }
+  return result;
+}
+
+void check_interval(double secs, const char* what) {
+  if (std::isnan(secs))
+    throw py::value_error(std::string{what} + " must be a number, not NaN");
+}
+
+/// A store, or the broker.Error saying why there is none. (broker.Endpoint
+/// returns None instead, as upstream; the error is there for diagnosis.)
+py::object store_or_error(expected<store>&& x) {
+  if (!x)
+    return py::cast(std::move(x.error()));
+  return wrap(std::move(*x));
 }
 
 class py_endpoint {
@@ -159,6 +189,42 @@ public:
     return wrap(ep_->make_publisher(to_topic(t)));
   }
 
+  py::object attach_master(const std::string& name, py::handle type,
+                           py::handle opts) {
+    // Upstream's default type is None, which its binding could not convert:
+    // here None means the memory backend.
+    auto kind = backend::memory;
+    if (!type.is_none()) {
+      if (!py::isinstance<backend>(type))
+        throw py::type_error("the backend type must be a broker.Backend, not "
+                             + type_name(type));
+      kind = type.cast<backend>();
+    }
+    auto bopts = to_backend_options(opts);
+    std::optional<expected<store>> result;
+    {
+      // Opening an SQLite file may take a while.
+      py::gil_scoped_release nogil;
+      result.emplace(ep_->attach_master(name, kind, std::move(bopts)));
+    }
+    return store_or_error(std::move(*result));
+  }
+
+  py::object attach_clone(const std::string& name, double resync_interval,
+                          double stale_interval,
+                          double mutation_buffer_interval) {
+    check_interval(resync_interval, "resync_interval");
+    check_interval(stale_interval, "stale_interval");
+    check_interval(mutation_buffer_interval, "mutation_buffer_interval");
+    std::optional<expected<store>> result;
+    {
+      py::gil_scoped_release nogil;
+      result.emplace(ep_->attach_clone(name, resync_interval, stale_interval,
+                                       mutation_buffer_interval));
+    }
+    return store_or_error(std::move(*result));
+  }
+
   void shutdown() {
     auto threads = std::move(abandoned_); // Touched only with the GIL held.
     abandoned_.clear();
@@ -205,6 +271,11 @@ void register_endpoint(py::module_& m) {
     .def("make_status_subscriber", &e::make_status_subscriber,
          py::arg("receive_statuses") = false)
     .def("make_publisher", &e::make_publisher, py::arg("topic"))
+    .def("attach_master", &e::attach_master, py::arg("name"),
+         py::arg("type") = py::none(), py::arg("opts") = py::none())
+    .def("attach_clone", &e::attach_clone, py::arg("name"),
+         py::arg("resync_interval") = 10.0, py::arg("stale_interval") = 300.0,
+         py::arg("mutation_buffer_interval") = 120.0)
     .def("shutdown", &e::shutdown);
 }
 

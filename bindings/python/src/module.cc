@@ -18,6 +18,7 @@ PYBIND11_MODULE(_broker, m) {
   bp::register_configuration(m);
   bp::register_subscribers(m);
   bp::register_publisher(m);
+  bp::register_store(m);
   bp::register_endpoint(m);
   bp::register_zeek(m);
   m.def("_set_message_base", &bp::set_message_base, pybind11::arg("cls"),

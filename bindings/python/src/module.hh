@@ -30,6 +30,7 @@ void register_status(py::module_& m);        // status.cc
 void register_configuration(py::module_& m); // configuration.cc
 void register_subscribers(py::module_& m);   // subscribers.cc
 void register_publisher(py::module_& m);     // publisher.cc
+void register_store(py::module_& m);         // store.cc
 void register_endpoint(py::module_& m);      // endpoint.cc
 void register_zeek(py::module_& m);          // zeek.cc
 

@@ -7,19 +7,18 @@
 
 #include "bind_util.hh"
 #include "broker/time.hh"
+#include "convert.hh"
 
 namespace broker::python {
 
-namespace {
-
-/// Seconds as a float to a timespan, refusing NaN and values that do not
-/// fit into 64 bits of nanoseconds.
 timespan seconds_to_timespan(double secs) {
   double ns = secs * 1e9;
   if (std::isnan(ns) || ns >= 9.2e18 || ns <= -9.2e18)
     raise(PyExc_OverflowError, "seconds out of the range of a Broker timespan");
   return timespan{static_cast<int64_t>(ns)};
 }
+
+namespace {
 
 void check(bool overflow) {
   if (overflow)
