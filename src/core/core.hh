@@ -244,7 +244,8 @@ private:
   void dial(network_info where, std::shared_ptr<std::promise<bool>> done);
   void start_connection(asio::ip::tcp::socket sock,
                         std::optional<network_info> dialed,
-                        std::shared_ptr<std::promise<bool>> done);
+                        std::shared_ptr<std::promise<bool>> done,
+                        const asio::ip::tcp::endpoint& remote = {});
   void on_conn_hello(net::connection& conn, format::hello&& msg);
   void establish(handshake& hs, format::hello&& msg);
   void resolve_duplicate(uint32_t slot, handshake& hs, format::hello&& msg);

@@ -22,7 +22,8 @@ bool initiated_by_smaller(const node_id& initiator, const node_id& other) {
 
 void core::start_connection(asio::ip::tcp::socket sock,
                             std::optional<network_info> dialed,
-                            std::shared_ptr<std::promise<bool>> done) {
+                            std::shared_ptr<std::promise<bool>> done,
+                            const asio::ip::tcp::endpoint& remote) {
   net::connection::callbacks cbs;
   cbs.on_hello = [this](auto& c, auto&& msg) {
     on_conn_hello(c, std::move(msg));
@@ -37,6 +38,8 @@ void core::start_connection(asio::ip::tcp::socket sock,
                        timing_)
                    : std::make_shared<net::connection>(
                        net::stream{std::move(sock)}, std::move(cbs), timing_);
+  if (remote.port() != 0)
+    conn->remember_remote(remote);
   auto hello = my_hello();
   handshakes_.emplace(conn.get(),
                       handshake{conn, std::move(dialed), done, hello.filter});
@@ -188,9 +191,12 @@ void core::on_handshake_closed(net::connection& conn, const error& err) {
     return;
   }
   if (!hs.dialed) {
-    // Anything that fails on our port gets reported, scans included.
-    emit(error{err ? err.code() : ec::peer_unavailable,
-               endpoint_info{node_id{}, where},
+    // Anything that fails on our port gets reported, scans included; a
+    // connection that just ended is a disconnect during the handshake.
+    auto code = !err || err.code() == ec::peer_unavailable
+                  ? ec::peer_disconnect_during_handshake
+                  : err.code();
+    emit(error{code, endpoint_info{node_id{}, where},
                err ? err.message()
                    : std::string{"peer said goodbye during the handshake"}});
     return;

@@ -74,12 +74,15 @@ uint16_t core::listen(const std::string& address, uint16_t port) {
 }
 
 void core::accept_next() {
-  acceptor_->async_accept([this](std::error_code ec,
-                                 asio::ip::tcp::socket sock) {
+  // The accept records the peer's address: a client that resets at once
+  // has none to ask for afterwards, and its error must still name it.
+  auto remote = std::make_shared<asio::ip::tcp::endpoint>();
+  acceptor_->async_accept(*remote, [this, remote](std::error_code ec,
+                                                  asio::ip::tcp::socket sock) {
     if (ec == asio::error::operation_aborted || stopped_ || !acceptor_)
       return;
     if (!ec)
-      start_connection(std::move(sock), std::nullopt, nullptr);
+      start_connection(std::move(sock), std::nullopt, nullptr, *remote);
     accept_next();
   });
 }

@@ -43,6 +43,13 @@ connection::connection(stream s, callbacks cbs, connection_timing timing)
   sock.set_option(asio::ip::tcp::no_delay{true}, ec);
 }
 
+void connection::remember_remote(const asio::ip::tcp::endpoint& ep) {
+  if (!address_.empty())
+    return;
+  address_ = ep.address().to_string();
+  port_ = ep.port();
+}
+
 void connection::start(const format::hello& mine, bool inbound) {
   started_ = last_rx_ = last_tx_ = clock::now();
   schedule_tick();

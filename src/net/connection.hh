@@ -75,6 +75,9 @@ public:
     return out_msgs_ + writing_msgs_;
   }
 
+  /// Sets the peer's address if the socket could not tell (it was reset).
+  void remember_remote(const asio::ip::tcp::endpoint& ep);
+
   const std::string& remote_address() const noexcept { return address_; }
 
   uint16_t remote_port() const noexcept { return port_; }

@@ -18,14 +18,17 @@ NODE = os.environ.get("BROKER_NODE")
 # Deadline for one expected line. Generous: the machine may be loaded.
 TIMEOUT = 15.0
 
-# Liveness settings the library is meant to grow (Step 3: heartbeats and a
-# handshake timeout). Unknown settings are ignored, so passing them is safe
-# before they exist. The tests that need them allow LIVENESS_DEADLINE.
+# Short liveness settings (docs/configuration.md): a handshake timeout and
+# heartbeats. The tests that need them allow LIVENESS_DEADLINE.
 LIVENESS_ARGS = [
     "--broker.handshake-timeout=2",
     "--broker.heartbeat-interval=1",
-    "--broker.heartbeat-timeout=3",
+    "--broker.peer-timeout=3",
 ]
+
+# The tests that speak the wire protocol from a raw socket need plain TCP
+# (endpoints use TLS by default).
+PLAIN_ARGS = ["--broker.disable_ssl=true"]
 LIVENESS_DEADLINE = 20.0
 
 

@@ -65,9 +65,6 @@ def test_shutdown_is_an_orderly_peer_lost(cluster):
     assert listener.matching(r"^error ") == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "no heartbeats yet (docs/protocol.md 5.7 item 4, 5.7a): a peer that "
-    "stops without closing its socket is never reported lost"))
 def test_hung_peer_is_lost_after_heartbeat_timeout(cluster):
     listener, dialler = peered_pair(cluster, extra=LIVENESS_ARGS)
     dialler.signal(signal.SIGSTOP)

@@ -13,8 +13,8 @@ import time
 import pytest
 
 import wire
-from conftest import (LIVENESS_ARGS, LIVENESS_DEADLINE, TIMEOUT, eventually,
-                      peered)
+from conftest import (LIVENESS_ARGS, LIVENESS_DEADLINE, PLAIN_ARGS, TIMEOUT,
+                      eventually, peered)
 
 FLOOD = 2000
 
@@ -22,8 +22,10 @@ FLOOD = 2000
 def start_served(cluster, extra=()):
     """(node under attack, its well-behaved peer), peered and subscribed
     to /t both."""
-    node = cluster.start("N", "pubsub", ["/t"], listen=0, extra=extra)
-    good = cluster.start("W", "pubsub", ["/t"], peers=[node.port])
+    node = cluster.start("N", "pubsub", ["/t"], listen=0,
+                         extra=PLAIN_ARGS + list(extra))
+    good = cluster.start("W", "pubsub", ["/t"], peers=[node.port],
+                         extra=PLAIN_ARGS)
     peered((node, good))
     return node, good
 
@@ -122,9 +124,6 @@ def test_garbage_after_handshake_drops_that_peer(served):
     assert_still_serving(node, good, "after-garbage")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "no goodbye on malformed input (docs/protocol.md 5.7 item 6 and 5.7a): "
-    "the node closes without sending goodbye protocol_error first"))
 def test_frame_before_hello_gets_a_goodbye(served):
     node, _ = served
     sock, client_port = connect(node.port)
@@ -161,10 +160,6 @@ def test_truncated_handshake_leaves_the_node_serving(served):
                     "after-truncated")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "an inbound connection that ends before its hello is reported nowhere "
-    "(core::on_conn_closed emits nothing for inbound handshakes closed with "
-    "EOF); docs/protocol.md 5.7 item 5 says peer_disconnect_during_handshake"))
 def test_truncated_handshake_is_reported(served):
     node, _ = served
     client_port = truncated_handshake(node.port)
@@ -216,9 +211,6 @@ def test_slowloris_does_not_stall_other_peers(served):
         slow.stop()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "no handshake timeout yet: a client that sends its hello one byte per "
-    "second keeps its connection (and its buffers) forever"))
 def test_slowloris_is_dropped_after_handshake_timeout(cluster):
     node, good = start_served(cluster, LIVENESS_ARGS)
     slow = SlowClient(node.port)
@@ -251,9 +243,6 @@ def test_connection_flood_leaves_the_node_serving(served):
     assert_survives(node, good, lambda: flood(node.port), "after-flood")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "inbound connections that end before their hello are reported nowhere; "
-    "docs/protocol.md 5.7 item 5 says peer_disconnect_during_handshake"))
 def test_connection_flood_reports_every_connection(served):
     node, _ = served
     ports = set(flood(node.port))
