@@ -19,6 +19,9 @@ std::unique_ptr<mode_runner> make_mode(const node_options& opts,
     case node_mode::publish:
     case node_mode::pubsub:
       return make_interactive_mode(opts, ep);
+    case node_mode::store_master:
+    case node_mode::store_clone:
+      return make_store_mode(opts, ep);
     default:
       return make_traffic_mode(opts, ep);
   }

@@ -38,6 +38,11 @@ std::unique_ptr<mode_runner> make_interactive_mode(const node_options& opts,
 std::unique_ptr<mode_runner> make_traffic_mode(const node_options& opts,
                                                endpoint& ep);
 
+/// store-master and store-clone (store_modes.cc): run until SIGINT or
+/// SIGTERM.
+std::unique_ptr<mode_runner> make_store_mode(const node_options& opts,
+                                             endpoint& ep);
+
 /// ping and pong (ping_pong_modes.cc).
 std::unique_ptr<mode_runner> make_ping_mode(const node_options& opts,
                                             endpoint& ep);

@@ -29,6 +29,8 @@ struct raw_flags {
   std::string mode = "relay";
   std::vector<std::string> topics;
   std::vector<std::string> peers;
+  std::string store_master;
+  std::string store_clone;
 };
 
 std::vector<std::string> mode_list() {
@@ -40,8 +42,8 @@ std::vector<std::string> mode_list() {
 
 void add_flags(CLI::App& app, node_options& opts, raw_flags& raw) {
   app.add_option("-t,--topics", raw.topics,
-                 "topics: subscribed, forwarded or published on (see -m)")
-    ->required();
+                 "topics: subscribed, forwarded or published on (see -m); "
+                 "required except in the store modes");
   app.add_option("-m,--mode", raw.mode, "what the node does (default relay)")
     ->check(CLI::IsMember(mode_list()));
   app.add_option("-p,--peers", raw.peers, "peers to dial: host:port");
@@ -64,6 +66,21 @@ void add_flags(CLI::App& app, node_options& opts, raw_flags& raw) {
   app.add_option("-N,--name", opts.name, "name printed on the first line");
   app.add_flag("-v,--verbose", opts.verbose,
                "print every message (sink) or round trip (ping)");
+  auto master = app.add_option("--store-master", raw.store_master,
+                               "store mode: attach the master of this store");
+  auto clone = app.add_option("--store-clone", raw.store_clone,
+                              "store mode: attach a clone of this store");
+  master->excludes(clone);
+  app.add_option("--store-backend", opts.store_backend,
+                 "master: memory (default) or sqlite")
+    ->check(CLI::IsMember({"memory", "sqlite"}));
+  app.add_option("--store-path", opts.store_path, "master: the SQLite file");
+  app.add_option("--store-resync", opts.store_resync_s,
+                 "clone: seconds between searches for the master (default 1)");
+  app.add_option("--store-stale", opts.store_stale_s,
+                 "clone: seconds without master until stale (default 300)");
+  app.add_option("--store-mutation-buffer", opts.store_mutation_buffer_s,
+                 "clone: seconds mutations wait for a master (default 120)");
   app.footer("Library settings: --broker.<key>=<value> "
              "(see docs/configuration.md).");
 }
@@ -107,6 +124,19 @@ node_options parse_options(int argc, char** argv) {
     std::exit(app.exit(e) == 0 ? 0 : 2);
   }
   opts.mode = mode_names.at(raw.mode);
+  if (!raw.store_master.empty() || !raw.store_clone.empty()) {
+    bool is_master = !raw.store_master.empty();
+    opts.mode = is_master ? node_mode::store_master : node_mode::store_clone;
+    opts.store_name = is_master ? raw.store_master : raw.store_clone;
+    if (opts.store_backend == "sqlite" && opts.store_path.empty()) {
+      std::fprintf(stderr, "broker-node: --store-backend sqlite needs "
+                           "--store-path\n");
+      std::exit(2);
+    }
+  } else if (raw.topics.empty()) {
+    std::fprintf(stderr, "broker-node: --topics is required\n");
+    std::exit(2);
+  }
   if (opts.max_in_flight < 2 * ack_interval) {
     std::fprintf(stderr, "broker-node: --max-in-flight must be at least %zu\n",
                  2 * ack_interval);

@@ -22,6 +22,8 @@ enum class node_mode {
   sink,      // counts n messages, acknowledges them, prints the rate
   ping,      // n round trips with a pong node, prints the RTT percentiles
   pong,      // answers pings until it receives "stop"
+  store_master, // --store-master: a store master driven by stdin commands
+  store_clone,  // --store-clone: a store clone driven by stdin commands
 };
 
 /// A sink acknowledges every this many messages (and the last one), so a
@@ -50,6 +52,16 @@ struct node_options {
   /// Seconds a generator or ping node waits for a matching peer.
   double ready_timeout_s = 30;
   bool verbose = false;
+  /// Store modes: the store's name, the master's backend ("memory" or
+  /// "sqlite") and SQLite file, and the clone's intervals in seconds.
+  /// Resync defaults to 1 s (the library's 10 s) so that a clone whose
+  /// master restarted finds it quickly in the tests.
+  std::string store_name;
+  std::string store_backend = "memory";
+  std::string store_path;
+  double store_resync_s = 1;
+  double store_stale_s = 300;
+  double store_mutation_buffer_s = 120;
   configuration config;
 };
 
