@@ -6,7 +6,9 @@
   dropped); small messages vector{count, string of 10, real} and 1 KiB
   strings. The rate runs from the first publish to the last ack.
 - round trips: ping/pong, one message in flight, percentiles in us.
-- peak RSS (VmHWM) of both processes, printed by each before it exits.
+- peak RSS (VmHWM) and CPU time per message of both processes, printed by
+  each before it exits (CPU time says more than wall time on a busy
+  machine).
 
 Usage: tcp.py <broker-node> [--repeat N] [--small N] [--large N] [--rtt N]
 """
@@ -78,8 +80,11 @@ def fields(text, tag):
     return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", m.group(1))}
 
 
-def rss(text):
-    return int(re.search(r"^peak_rss_kib (\d+)$", text, re.M).group(1))
+def usage(text, n):
+    """(peak RSS in MiB, CPU microseconds per message) of one process."""
+    rss = int(re.search(r"^peak_rss_kib (\d+)$", text, re.M).group(1))
+    cpu = fields(text, "cpu_seconds")
+    return rss / 1024, (cpu["user"] + cpu["sys"]) * 1e6 / n
 
 
 def pair(node, server_args, client_args):
@@ -95,44 +100,47 @@ def pair(node, server_args, client_args):
         server.kill()
 
 
+def describe(side, out, n):
+    rss, cpu = usage(out, n)
+    return f"{side} {rss:.1f} MiB peak RSS, {cpu:.2f} us CPU/msg"
+
+
 def throughput(node, n, payload_size):
+    """(msgs/s, description) of one run."""
     size = ["-n", str(n), "-s", str(payload_size)]
     sink_out, gen_out = pair(node, ["-m", "sink", *size],
                              ["-m", "generate", *size])
     stats = fields(gen_out, "generate_stats")
     rate = stats["msgs_per_s"]
     wire_mb = total_frame_bytes(n, payload_size) / stats["secs"] / 1e6
-    payload_mb = rate * payload_size / 1e6
-    return rate, wire_mb, payload_mb, rss(gen_out), rss(sink_out)
+    text = f"{rate / 1e6:.2f} M msgs/s, {wire_mb:.0f} MB/s on the wire"
+    if payload_size:
+        text += f" ({rate * payload_size / 1e6:.0f} MB/s payload)"
+    text += (f"; {describe('generator', gen_out, n)}; "
+             f"{describe('sink', sink_out, n)}")
+    return rate, text
 
 
 def round_trips(node, n):
+    """(p50 in us, description) of one run."""
     pong_out, ping_out = pair(node, ["-m", "pong"],
                               ["-m", "ping", "-n", str(n), "--warmup", "100"])
-    return fields(ping_out, "ping_stats"), rss(ping_out), rss(pong_out)
+    s = fields(ping_out, "ping_stats")
+    total = n + 100
+    text = (f"p50 {s['p50_us']:.1f} us, p90 {s['p90_us']:.1f} us, "
+            f"p99 {s['p99_us']:.1f} us, mean {s['mean_us']:.1f} us, "
+            f"max {s['max_us']:.0f} us; {describe('ping', ping_out, total)}; "
+            f"{describe('pong', pong_out, total)}")
+    return s["p50_us"], text
 
 
-def report_throughput(node, label, n, payload_size, repeat):
-    runs = [throughput(node, n, payload_size) for _ in range(repeat)]
-    med = runs[sorted(range(repeat), key=lambda i: runs[i][0])[repeat // 2]]
-    rates = ", ".join(f"{r[0] / 1e6:.2f}" for r in runs)
-    payload = f", {med[2]:.0f} MB/s payload" if payload_size else ""
-    print(f"tcp: {label}: {med[0] / 1e6:.2f} M msgs/s median of [{rates}]; "
-          f"{med[1]:.0f} MB/s on the wire{payload}; "
-          f"peak RSS generator {med[3] / 1024:.1f} MiB, "
-          f"sink {med[4] / 1024:.1f} MiB ({n} messages)")
-
-
-def report_rtt(node, n, repeat):
-    runs = [round_trips(node, n) for _ in range(repeat)]
-    med = sorted(runs, key=lambda r: r[0]["p50_us"])[repeat // 2]
-    p50s = ", ".join(f"{r[0]['p50_us']:.0f}" for r in runs)
-    s = med[0]
-    print(f"tcp: ping-pong RTT ({n} round trips after 100 warm-up): "
-          f"p50 {s['p50_us']:.1f} us, p90 {s['p90_us']:.1f} us, "
-          f"p99 {s['p99_us']:.1f} us, mean {s['mean_us']:.1f} us, "
-          f"max {s['max_us']:.0f} us (median run; p50 of runs [{p50s}]); "
-          f"peak RSS ping {med[1] / 1024:.1f} MiB, pong {med[2] / 1024:.1f} MiB")
+def report(label, runs):
+    """Every run, then the median run by its key."""
+    print(f"tcp: {label}:")
+    for i, (_, text) in enumerate(runs):
+        print(f"  run {i + 1}: {text}")
+    med = sorted(runs, key=lambda r: r[0])[len(runs) // 2]
+    print(f"  median: {med[1]}")
 
 
 def main():
@@ -143,10 +151,15 @@ def main():
     ap.add_argument("--large", type=int, default=500_000)
     ap.add_argument("--rtt", type=int, default=10_000)
     args = ap.parse_args()
-    report_throughput(args.node, "small messages", args.small, 0, args.repeat)
-    report_throughput(args.node, "1 KiB strings", args.large, 1024,
-                      args.repeat)
-    report_rtt(args.node, args.rtt, args.repeat)
+    reps = range(args.repeat)
+    report(f"small messages ({args.small})",
+           [throughput(args.node, args.small, 0) for _ in reps])
+    report(f"1 KiB strings ({args.large})",
+           [throughput(args.node, args.large, 1024) for _ in reps])
+    report(f"ping-pong, {args.rtt} round trips after 100 warm-up",
+           [round_trips(args.node, args.rtt) for _ in reps])
+    with open("/proc/loadavg") as f:
+        print(f"tcp: load average at the end: {f.read().split()[0]}")
 
 
 if __name__ == "__main__":

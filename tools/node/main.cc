@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
     ep.peer_nosync(where.address, where.port, where.retry);
   auto rc = mode->run(loop);
   print_line("peak_rss_kib " + std::to_string(peak_rss_kib()));
+  print_line(cpu_seconds_line());
   ep.shutdown();
   print_line("exit " + std::to_string(rc));
   return rc;

@@ -1,5 +1,7 @@
 #include "output.hh"
 
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -57,6 +59,18 @@ long peak_rss_kib() {
     }
   }
   return -1;
+}
+
+std::string cpu_seconds_line() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto secs = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6;
+  };
+  char buf[96];
+  std::snprintf(buf, sizeof(buf), "cpu_seconds user=%.3f sys=%.3f",
+                secs(usage.ru_utime), secs(usage.ru_stime));
+  return buf;
 }
 
 } // namespace broker::node

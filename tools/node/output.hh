@@ -23,4 +23,7 @@ void print_message(const data_message& msg);
 /// The process's peak resident set size in KiB (VmHWM), or -1.
 long peak_rss_kib();
 
+/// `cpu_seconds user=<s> sys=<s>`: the process's CPU time so far.
+std::string cpu_seconds_line();
+
 } // namespace broker::node
