@@ -252,6 +252,7 @@ private:
   bool hand_over(handshake& hs, const format::hello& msg);
   void unpeer_slot(uint32_t slot);
   void on_handshake_closed(net::connection& conn, const error& err);
+  void await_replacement(uint32_t slot);
   std::shared_ptr<asio::ssl::context> tls_context(const endpoint_info& ctx);
   void on_conn_data(net::connection& conn, envelope&& env);
   void on_conn_filter(net::connection& conn, filter_type&& filter);

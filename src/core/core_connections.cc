@@ -115,7 +115,8 @@ void core::resolve_duplicate(uint32_t slot, handshake& hs,
   bool new_is_ours = hs.dialed.has_value();
   bool keep_new;
   if (!peer.conn)
-    keep_new = false; // An in-process peering beats any connection.
+    keep_new = !peer.remote; // In memory beats any connection; a slot that
+                             // lost its connection takes this one.
   else if (peer.outbound == new_is_ours)
     keep_new = true; // Same initiator: it redialled, the old one is stale.
   else
@@ -123,13 +124,20 @@ void core::resolve_duplicate(uint32_t slot, handshake& hs,
                            : initiated_by_smaller(msg.id, id_);
   if (hs.done)
     hs.done->set_value(true);
+  // The losing connection keeps reading until the peer closes it: data the
+  // peer sent on it before it learned of the duplicate still arrives.
   if (!keep_new) {
-    hs.conn->close(format::goodbye_reason::duplicate, "already peered");
+    if (peer.remote) {
+      hs.conn->close(format::goodbye_reason::duplicate, "already peered");
+      return;
+    }
+    conn_slots_[hs.conn.get()] = slot;
+    hs.conn->retire(format::goodbye_reason::duplicate, "already peered");
     return;
   }
-  auto old = std::move(peer.conn);
-  conn_slots_.erase(old.get());
-  old->close(format::goodbye_reason::duplicate, "replaced by a newer connection");
+  if (auto old = std::move(peer.conn))
+    old->retire(format::goodbye_reason::duplicate,
+                "replaced by a newer connection");
   peer.conn = hs.conn;
   peer.outbound = new_is_ours;
   if (hs.dialed)
@@ -138,6 +146,11 @@ void core::resolve_duplicate(uint32_t slot, handshake& hs,
   set_peer_filter(slot, std::move(msg.filter));
   if (hs.sent_filter != filter_)
     hs.conn->send_filter(filter_);
+  // Messages kept while the slot had no connection go out now.
+  if (!peer.pending.empty()) {
+    touched_peers_.push_back(slot);
+    flush();
+  }
 }
 
 void core::on_conn_data(net::connection& conn, envelope&& env) {
@@ -164,6 +177,12 @@ void core::on_conn_closed(net::connection& conn, const error& err) {
     return;
   auto slot = i->second;
   conn_slots_.erase(i);
+  if (peers_[slot].conn.get() != &conn && peers_[slot].conn)
+    return; // A retired duplicate ended; the peering has another one.
+  if (conn.goodbye_received() == format::goodbye_reason::duplicate) {
+    await_replacement(slot);
+    return;
+  }
   auto info = peers_[slot].info;
   bool redial = peers_[slot].outbound && info.network
                 && info.network->retry.count() > 0;
@@ -173,6 +192,27 @@ void core::on_conn_closed(net::connection& conn, const error& err) {
   emit<sc::peer_lost>(info, "lost connection to remote peer");
   if (redial && !stopped_)
     redial_after(*info.network);
+}
+
+void core::await_replacement(uint32_t slot) {
+  // The peer closed this connection as the loser of a simultaneous dial
+  // (docs/protocol.md §5.8): its other connection is on the way. Keep the
+  // peering without a connection until it arrives, or report it lost.
+  auto id = peers_[slot].info.node;
+  peers_[slot].conn.reset();
+  auto timer = std::make_shared<asio::steady_timer>(
+    io_, timing_.handshake_timeout);
+  timer->async_wait([this, timer, id](std::error_code ec) {
+    auto i = peer_index_by_id_.find(id);
+    if (ec || stopped_ || i == peer_index_by_id_.end())
+      return;
+    auto& peer = peers_[i->second];
+    if (peer.conn || peer.remote)
+      return;
+    auto info = peer.info;
+    drop_peer(i->second);
+    emit<sc::peer_lost>(info, "lost connection to remote peer");
+  });
 }
 
 void core::on_handshake_closed(net::connection& conn, const error& err) {

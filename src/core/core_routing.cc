@@ -148,6 +148,8 @@ void core::flush() {
       send_to_connection(slot, connections > 1);
       continue;
     }
+    if (!peer.remote && peer.established && peer.pending.size() <= peer_buffer_)
+      continue; // Between connections (simultaneous dial): keep them.
     if (!peer.remote || peer.pending.empty()) {
       peer.pending.clear();
       continue;

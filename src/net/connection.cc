@@ -73,7 +73,7 @@ void connection::begin_peering(const format::hello& mine) {
 }
 
 bool connection::send_data(const detail::envelope& env) {
-  if (closed_)
+  if (closed_ || retired_)
     return true;
   if (!format::write_data_frame(env.origin, env.seq, env.ttl, env.targeted,
                                 env.msg.get_topic(), env.msg.get_data(),
@@ -85,7 +85,7 @@ bool connection::send_data(const detail::envelope& env) {
 }
 
 void connection::send_encoded(const uint8_t* frame, size_t size) {
-  if (closed_)
+  if (closed_ || retired_)
     return;
   out_.insert(out_.end(), frame, frame + size);
   ++out_msgs_;
@@ -93,7 +93,7 @@ void connection::send_encoded(const uint8_t* frame, size_t size) {
 }
 
 void connection::send_filter(const filter_type& filter) {
-  if (closed_)
+  if (closed_ || retired_)
     return;
   format::write_filter_update(format::filter_update{filter}, out_);
   flush();
@@ -110,6 +110,14 @@ void connection::close(format::goodbye_reason reason, std::string message) {
     stream_.write_now(asio::buffer(out_));
   }
   shut();
+}
+
+void connection::retire(format::goodbye_reason reason, std::string message) {
+  if (closed_ || retired_)
+    return;
+  format::write_goodbye(format::goodbye{reason, std::move(message)}, out_);
+  flush();
+  retired_ = true;
 }
 
 void connection::shut() {
@@ -168,7 +176,8 @@ void connection::tick() {
          format::goodbye_reason::timeout);
     return;
   }
-  if (got_hello_ && now - last_tx_ >= timing_.heartbeat_interval) {
+  if (got_hello_ && !retired_
+      && now - last_tx_ >= timing_.heartbeat_interval) {
     format::write_heartbeat(format::heartbeat{++heartbeats_}, out_);
     flush();
   }

@@ -63,6 +63,10 @@ public:
   /// Sends a goodbye (best effort) and closes; no callbacks fire afterwards.
   void close(format::goodbye_reason reason, std::string message);
 
+  /// Sends a goodbye and nothing after it, but keeps reading until the peer
+  /// closes: frames it sent before seeing the goodbye still arrive.
+  void retire(format::goodbye_reason reason, std::string message);
+
   bool closed() const noexcept { return closed_; }
 
   /// The reason of the goodbye that ended the connection, if one arrived.
@@ -121,6 +125,7 @@ private:
   std::optional<format::goodbye_reason> goodbye_;
   bool got_hello_ = false;
   bool closed_ = false;
+  bool retired_ = false;
 };
 
 } // namespace broker::net
