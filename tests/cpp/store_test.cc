@@ -31,15 +31,8 @@ configuration tcp_only() {
   return cfg;
 }
 
-/// The next error on `ss`, or ec::none.
 error next_error(status_subscriber& ss) {
-  for (;;) {
-    auto x = ss.get(10s);
-    if (auto err = get_if<error>(&x))
-      return *err;
-    if (std::holds_alternative<none>(x))
-      return error{};
-  }
+  return test::next_of<error>(ss);
 }
 
 } // namespace

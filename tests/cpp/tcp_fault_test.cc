@@ -97,15 +97,8 @@ private:
   asio::ip::tcp::socket sock_;
 };
 
-/// The next error a status subscriber sees, or ec::none.
 error next_error(status_subscriber& ss) {
-  for (;;) {
-    auto x = ss.get(10s);
-    if (auto err = get_if<error>(&x))
-      return *err;
-    if (std::holds_alternative<none>(x))
-      return error{};
-  }
+  return test::next_of<error>(ss);
 }
 
 format::goodbye_reason goodbye_reason_of(const std::vector<uint8_t>& bytes) {

@@ -18,26 +18,12 @@ using broker::test::eventually;
 
 namespace {
 
-/// The next status (not error) a status subscriber sees, or unspecified.
 status next_status(status_subscriber& ss) {
-  for (;;) {
-    auto x = ss.get(10s);
-    if (auto st = get_if<status>(&x))
-      return *st;
-    if (std::holds_alternative<none>(x))
-      return status{};
-  }
+  return test::next_of<status>(ss);
 }
 
-/// The next error a status subscriber sees, or ec::none.
 error next_error(status_subscriber& ss) {
-  for (;;) {
-    auto x = ss.get(10s);
-    if (auto err = get_if<error>(&x))
-      return *err;
-    if (std::holds_alternative<none>(x))
-      return error{};
-  }
+  return test::next_of<error>(ss);
 }
 
 /// Two endpoints of one process peer in memory even when they peer by

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <variant>
 #include <thread>
 
 namespace broker::test {
@@ -17,6 +18,19 @@ bool eventually(Pred pred,
     std::this_thread::sleep_for(std::chrono::milliseconds{1});
   }
   return true;
+}
+
+/// The next `T` (status or error) a status subscriber sees within 10 s
+/// each, skipping the other kind; a default `T` once nothing more comes.
+template <class T, class StatusSubscriber>
+T next_of(StatusSubscriber& ss) {
+  for (;;) {
+    auto x = ss.get(std::chrono::seconds{10});
+    if (auto y = std::get_if<T>(&x))
+      return *y;
+    if (x.index() == 0) // none
+      return T{};
+  }
 }
 
 } // namespace broker::test
