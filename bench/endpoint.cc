@@ -5,6 +5,7 @@
 //
 // Usage: bench-endpoint [messages] [--broker.key=value ...]
 //        (default 2,000,000 messages)
+#include <pthread.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -59,6 +60,7 @@ result run(size_t num_subscribers, size_t messages) {
   auto start = std::chrono::steady_clock::now();
   for (size_t i = 0; i < num_subscribers; ++i)
     readers.emplace_back([&, i] {
+      pthread_setname_np(pthread_self(), "bench-reader");
       auto& sub = subs[i];
       size_t got = 0;
       auto last_progress = std::chrono::steady_clock::now();

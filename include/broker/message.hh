@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "broker/data.hh"
+#include "broker/detail/message_block.hh"
 #include "broker/topic.hh"
 
 namespace broker {
@@ -17,25 +18,61 @@ namespace broker {
 class data_message {
 public:
   /// An empty message (empty topic, nil data).
-  data_message();
+  data_message() noexcept = default;
 
   data_message(topic t, data d)
-    : ptr_(std::make_shared<content>(std::move(t), std::move(d))) {}
+    : ptr_(detail::make_message_block(std::move(t), std::move(d))) {}
 
-  const topic& get_topic() const noexcept { return ptr_->first; }
+  data_message(const data_message& other) noexcept : ptr_(other.ptr_) {
+    detail::retain(ptr_);
+  }
 
-  const data& get_data() const noexcept { return ptr_->second; }
+  data_message(data_message&& other) noexcept : ptr_(other.ptr_) {
+    other.ptr_ = nullptr;
+  }
+
+  data_message& operator=(const data_message& other) noexcept {
+    detail::retain(other.ptr_);
+    detail::release(ptr_);
+    ptr_ = other.ptr_;
+    return *this;
+  }
+
+  data_message& operator=(data_message&& other) noexcept {
+    if (this != &other) {
+      detail::release(ptr_);
+      ptr_ = other.ptr_;
+      other.ptr_ = nullptr;
+    }
+    return *this;
+  }
+
+  ~data_message() { detail::release(ptr_); }
+
+  const topic& get_topic() const noexcept {
+    return ptr_ ? ptr_->topic_ : empty_topic();
+  }
+
+  const data& get_data() const noexcept {
+    return ptr_ ? ptr_->data_ : empty_data();
+  }
 
   /// True if no other handle shares the content.
-  bool unique() const noexcept { return ptr_.use_count() == 1; }
+  bool unique() const noexcept {
+    return !ptr_ || ptr_->refs.load(std::memory_order_acquire) == 1;
+  }
 
   /// Moves the data out if unshared, copies it otherwise.
   data take_data() {
-    return unique() ? std::move(ptr_->second) : ptr_->second;
+    if (!ptr_)
+      return data{};
+    return unique() ? std::move(ptr_->data_) : ptr_->data_;
   }
 
   topic take_topic() {
-    return unique() ? std::move(ptr_->first) : ptr_->first;
+    if (!ptr_)
+      return topic{};
+    return unique() ? std::move(ptr_->topic_) : ptr_->topic_;
   }
 
   friend bool operator==(const data_message& x, const data_message& y) {
@@ -48,9 +85,10 @@ public:
   }
 
 private:
-  using content = std::pair<topic, data>;
+  static const topic& empty_topic() noexcept;
+  static const data& empty_data() noexcept;
 
-  std::shared_ptr<content> ptr_;
+  detail::message_block* ptr_ = nullptr;
 };
 
 inline data_message make_data_message(topic t, data d) {

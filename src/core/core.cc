@@ -1,5 +1,7 @@
 #include "core/core.hh"
 
+#include <pthread.h>
+
 #include <algorithm>
 
 #include "broker/convert.hh"
@@ -89,7 +91,11 @@ void core::start() {
   started_ = true;
   registry::add(id_, weak_from_this());
   work_.emplace(io_.get_executor());
-  thread_ = std::thread{[this] { run_loop(); }};
+  thread_ = std::thread{[this] {
+    // Named for `top -H`, perf and debuggers (at most 15 characters).
+    pthread_setname_np(pthread_self(), "broker-core");
+    run_loop();
+  }};
 }
 
 void core::run_loop() {

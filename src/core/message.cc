@@ -4,16 +4,15 @@
 
 namespace broker {
 
-namespace {
-
-const std::shared_ptr<std::pair<topic, data>>& empty_content() {
-  static const auto instance = std::make_shared<std::pair<topic, data>>();
+const topic& data_message::empty_topic() noexcept {
+  static const topic instance;
   return instance;
 }
 
-} // namespace
-
-data_message::data_message() : ptr_(empty_content()) {}
+const data& data_message::empty_data() noexcept {
+  static const data instance;
+  return instance;
+}
 
 std::string to_string(const data_message& msg) {
   std::string result = "(";
