@@ -5,79 +5,100 @@
 namespace broker::detail {
 
 inbox::inbox(size_t capacity, std::function<void()> wakeup)
-  : capacity_(std::max<size_t>(capacity, 1)), wakeup_(std::move(wakeup)) {}
+  : ring_(std::max<size_t>(capacity, 1)), wakeup_(std::move(wakeup)) {}
 
-bool inbox::wait_for_room(std::unique_lock<std::mutex>& guard) {
-  if (local_.size() < capacity_)
-    return !closed_;
-  ++waiting_;
-  room_.wait(guard, [this] { return closed_ || local_.size() < capacity_; });
-  --waiting_;
-  return !closed_;
+void inbox::notify_core() {
+  // Pairs with the fence in drain(): either the core's scan sees what we
+  // just pushed, or we see its cleared flag and schedule another drain.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (!drain_scheduled_.load(std::memory_order_relaxed)
+      && !drain_scheduled_.exchange(true))
+    wakeup_();
+}
+
+bool inbox::wait_for_room() {
+  std::unique_lock guard{mtx_};
+  waiting_.fetch_add(1);
+  // Pairs with the fence in release_waiting_producers(): either we see the
+  // room the core made, or the core sees us waiting and notifies.
+  while (!closed_.load() && !ring_.has_room())
+    room_.wait(guard);
+  waiting_.fetch_sub(1);
+  return !closed_.load();
 }
 
 bool inbox::push(publish_request&& req) {
-  bool wake = false;
-  {
-    std::unique_lock guard{mtx_};
-    if (!wait_for_room(guard))
+  for (;;) {
+    if (closed_.load(std::memory_order_acquire))
       return false;
-    local_.emplace_back(std::move(req));
-    wake = !drain_scheduled_;
-    drain_scheduled_ = true;
+    if (ring_.try_push(req)) {
+      notify_core();
+      return true;
+    }
+    // Full: make sure the core drains, then wait for room.
+    notify_core();
+    if (!wait_for_room())
+      return false;
   }
-  if (wake)
-    wakeup_();
-  return true;
 }
 
 bool inbox::push(std::vector<publish_request>& reqs) {
   size_t pos = 0;
   while (pos < reqs.size()) {
-    bool wake = false;
-    {
-      std::unique_lock guard{mtx_};
-      if (!wait_for_room(guard))
-        return false;
-      while (pos < reqs.size() && local_.size() < capacity_)
-        local_.emplace_back(std::move(reqs[pos++]));
-      wake = !drain_scheduled_;
-      drain_scheduled_ = true;
-    }
-    if (wake)
-      wakeup_();
+    if (closed_.load(std::memory_order_acquire))
+      return false;
+    while (pos < reqs.size() && ring_.try_push(reqs[pos]))
+      ++pos;
+    notify_core();
+    if (pos < reqs.size() && !wait_for_room())
+      return false;
   }
   reqs.clear();
   return true;
 }
 
 size_t inbox::push(peer_batch&& batch) {
-  bool wake = false;
   size_t pending = 0;
   {
     std::lock_guard guard{mtx_};
-    if (closed_)
+    if (closed_.load())
       return 0;
     remote_count_ += batch.items.size();
     pending = remote_count_;
     remote_.emplace_back(std::move(batch));
-    wake = !drain_scheduled_;
-    drain_scheduled_ = true;
   }
-  if (wake)
-    wakeup_();
+  notify_core();
   return pending;
 }
 
 void inbox::drain(std::vector<publish_request>& local,
                   std::vector<peer_batch>& remote) {
-  std::lock_guard guard{mtx_};
-  local.swap(local_);
-  remote.swap(remote_);
-  remote_count_ = 0;
-  drain_scheduled_ = false;
-  if (waiting_ > 0)
+  drain_scheduled_.store(false);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  {
+    std::lock_guard guard{mtx_};
+    remote.swap(remote_);
+    remote_count_ = 0;
+  }
+  // At most one lap per drain, so that busy producers cannot keep the core
+  // in here forever; what is left gets a drain of its own.
+  publish_request req;
+  size_t taken = 0;
+  while (taken < ring_.capacity() && ring_.try_pop(req)) {
+    local.emplace_back(std::move(req));
+    ++taken;
+  }
+  release_waiting_producers();
+  if (taken == ring_.capacity() && !drain_scheduled_.exchange(true))
+    wakeup_();
+}
+
+void inbox::release_waiting_producers() {
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (waiting_.load(std::memory_order_relaxed) > 0) {
+    std::lock_guard guard{mtx_};
     room_.notify_all();
+  }
 }
 
 size_t inbox::remote_pending() const {
@@ -87,8 +108,7 @@ size_t inbox::remote_pending() const {
 
 void inbox::close() {
   std::lock_guard guard{mtx_};
-  closed_ = true;
-  local_.clear();
+  closed_.store(true);
   remote_.clear();
   remote_count_ = 0;
   room_.notify_all();

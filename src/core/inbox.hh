@@ -8,18 +8,20 @@
 #include <vector>
 
 #include "core/envelope.hh"
+#include "core/mpsc_ring.hh"
 
 namespace broker::detail {
 
 /// The hand-off point from user threads (publications) and from other
-/// in-process cores (peer batches) to one core. Producers append under a
-/// short lock; the core swaps out everything at once, so one wake-up serves
-/// a whole batch. Local publications are bounded: a producer waits while
-/// `capacity` of them are pending (the endpoint's back-pressure).
+/// in-process cores (peer batches) to one core. Local publications go
+/// through a bounded lock-free ring (the endpoint's back-pressure: a
+/// producer waits while it is full); peer batches are rare and large and
+/// take a short lock. Whoever turns the inbox non-empty schedules one drain,
+/// so one wake-up serves a whole batch.
 class inbox {
 public:
-  /// `wakeup` runs (on the producer's thread) when the inbox turns
-  /// non-empty; it must schedule a drain on the core.
+  /// `wakeup` runs (on the producer's thread) when a drain must be
+  /// scheduled on the core. `capacity` is rounded up to a power of two.
   inbox(size_t capacity, std::function<void()> wakeup);
 
   /// Appends one local publication; false if the inbox is closed.
@@ -33,15 +35,15 @@ public:
   /// peers, or 0 if closed.
   size_t push(peer_batch&& batch);
 
-  /// Swaps out everything pending (core thread only).
+  /// Takes everything pending (core thread only).
   void drain(std::vector<publish_request>& local,
              std::vector<peer_batch>& remote);
 
   /// Envelopes from peers not yet drained.
   size_t remote_pending() const;
 
-  /// True if something arrived since the last drain (lock-free, for the
-  /// core's brief spin before it goes to sleep).
+  /// True if a drain is scheduled (lock-free, for the core's brief spin
+  /// before it goes to sleep).
   bool has_pending() const noexcept {
     return drain_scheduled_.load(std::memory_order_acquire);
   }
@@ -50,17 +52,20 @@ public:
   void close();
 
 private:
-  bool wait_for_room(std::unique_lock<std::mutex>& guard);
+  /// Schedules a drain unless one is scheduled already.
+  void notify_core();
+  /// Waits until the ring may have room; false once closed.
+  bool wait_for_room();
+  void release_waiting_producers();
 
+  mpsc_ring<publish_request> ring_;
+  std::atomic<bool> drain_scheduled_{false};
+  std::atomic<bool> closed_{false};
+  std::atomic<size_t> waiting_{0};
   mutable std::mutex mtx_;
   std::condition_variable room_;
-  std::vector<publish_request> local_;
   std::vector<peer_batch> remote_;
   size_t remote_count_ = 0;
-  const size_t capacity_;
-  size_t waiting_ = 0;
-  bool closed_ = false;
-  std::atomic<bool> drain_scheduled_{false};
   std::function<void()> wakeup_;
 };
 
