@@ -192,6 +192,7 @@ void core::send_to_connection(uint32_t slot, bool shared) {
     }
     unencodable += sent ? 0 : 1;
   }
+  peer.conn->flush();
   peer.pending.clear();
   if (unencodable > 0)
     emit(error{ec::invalid_data, peer.info,

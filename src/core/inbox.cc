@@ -1,6 +1,7 @@
 #include "core/inbox.hh"
 
 #include <algorithm>
+#include <chrono>
 
 namespace broker::detail {
 
@@ -8,21 +9,23 @@ inbox::inbox(size_t capacity, std::function<void()> wakeup)
   : ring_(std::max<size_t>(capacity, 1)), wakeup_(std::move(wakeup)) {}
 
 void inbox::notify_core() {
-  // Pairs with the fence in drain(): either the core's scan sees what we
-  // just pushed, or we see its cleared flag and schedule another drain.
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (!drain_scheduled_.load(std::memory_order_relaxed)
-      && !drain_scheduled_.exchange(true))
+  // The ring publishes cells with seq_cst stores and drain() clears the
+  // flag with a seq_cst store before its seq_cst reads of the cells: either
+  // the core's scan sees what we just pushed, or we see the cleared flag
+  // and schedule another drain.
+  if (!drain_scheduled_.load() && !drain_scheduled_.exchange(true))
     wakeup_();
 }
 
 bool inbox::wait_for_room() {
   std::unique_lock guard{mtx_};
   waiting_.fetch_add(1);
-  // Pairs with the fence in release_waiting_producers(): either we see the
-  // room the core made, or the core sees us waiting and notifies.
+  // The core notifies when it sees us waiting after a drain. The bounded
+  // wait covers the one interleaving a notification can miss (room made
+  // after our check, counter read before our increment): a delay, never a
+  // hang, without a fence on the core's hot path.
   while (!closed_.load() && !ring_.has_room())
-    room_.wait(guard);
+    room_.wait_for(guard, std::chrono::milliseconds{1});
   waiting_.fetch_sub(1);
   return !closed_.load();
 }
@@ -74,7 +77,6 @@ size_t inbox::push(peer_batch&& batch) {
 void inbox::drain(std::vector<publish_request>& local,
                   std::vector<peer_batch>& remote) {
   drain_scheduled_.store(false);
-  std::atomic_thread_fence(std::memory_order_seq_cst);
   {
     std::lock_guard guard{mtx_};
     remote.swap(remote_);
@@ -94,8 +96,7 @@ void inbox::drain(std::vector<publish_request>& local,
 }
 
 void inbox::release_waiting_producers() {
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (waiting_.load(std::memory_order_relaxed) > 0) {
+  if (waiting_.load() > 0) {
     std::lock_guard guard{mtx_};
     room_.notify_all();
   }

@@ -14,6 +14,8 @@ namespace broker::detail {
 /// position `pos` in lap `L = pos / capacity`, turn 2L means empty and 2L+1
 /// means full. Zero-filled memory is therefore an empty ring, so the cells
 /// come from calloc and pages are touched only once the queue reaches them.
+/// Publishing a cell and reading it are sequentially consistent, so a user
+/// can pair them with its own seq_cst flags (see inbox.cc) without fences.
 template <class T>
 class mpsc_ring {
 public:
@@ -53,7 +55,9 @@ public:
         if (tail_.compare_exchange_weak(pos, pos + 1,
                                         std::memory_order_relaxed)) {
           new (&c.storage) T(std::move(x));
-          c.turn.store(empty_turn + 1, std::memory_order_release);
+          // Sequentially consistent, so that a producer's next check of
+          // the consumer's "asleep" flag cannot be ordered before it.
+          c.turn.store(empty_turn + 1, std::memory_order_seq_cst);
           return true;
         }
       } else if (turn < empty_turn) {
@@ -69,7 +73,7 @@ public:
   bool try_pop(T& out) {
     auto& c = cells_[head_ & mask_];
     auto full_turn = 2 * (head_ >> shift_) + 1;
-    if (c.turn.load(std::memory_order_acquire) != full_turn)
+    if (c.turn.load(std::memory_order_seq_cst) != full_turn)
       return false;
     auto ptr = std::launder(reinterpret_cast<T*>(&c.storage));
     out = std::move(*ptr);
@@ -83,7 +87,7 @@ public:
   bool has_room() const noexcept {
     auto pos = tail_.load(std::memory_order_relaxed);
     auto& c = cells_[pos & mask_];
-    return c.turn.load(std::memory_order_acquire) >= 2 * (pos >> shift_);
+    return c.turn.load(std::memory_order_seq_cst) >= 2 * (pos >> shift_);
   }
 
 private:

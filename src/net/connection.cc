@@ -80,7 +80,6 @@ bool connection::send_data(const detail::envelope& env) {
                                 out_))
     return false;
   ++out_msgs_;
-  flush();
   return true;
 }
 
@@ -89,7 +88,6 @@ void connection::send_encoded(const uint8_t* frame, size_t size) {
     return;
   out_.insert(out_.end(), frame, frame + size);
   ++out_msgs_;
-  flush();
 }
 
 void connection::send_filter(const filter_type& filter) {

@@ -52,11 +52,16 @@ public:
   /// Runs the TLS handshake (if any), then sends our hello and reads.
   void start(const format::hello& mine, bool inbound);
 
-  /// False if the message exceeds the wire format's limits.
+  /// Queues a data frame; false if the message exceeds the wire format's
+  /// limits. Call `flush()` after a batch: one write carries all of it.
   bool send_data(const detail::envelope& env);
 
-  /// Appends an already encoded data frame.
+  /// Queues an already encoded data frame (see `send_data`).
   void send_encoded(const uint8_t* frame, size_t size);
+
+  /// Starts writing what is queued unless a write is in progress (whose
+  /// completion writes the rest).
+  void flush();
 
   void send_filter(const filter_type& filter);
 
@@ -98,7 +103,6 @@ private:
   void handle_input();
   bool handle_frame(format::frame_type type, const uint8_t* payload,
                     size_t size);
-  void flush();
   void schedule_tick();
   void tick();
   void fail(error err, std::optional<format::goodbye_reason> bye = {});
