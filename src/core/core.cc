@@ -99,23 +99,28 @@ void core::start() {
 }
 
 void core::run_loop() {
-  using clock = std::chrono::steady_clock;
   while (!io_.stopped()) {
     if (io_.poll() > 0)
       continue;
-    // Idle. Under load the next batch is microseconds away, and sleeping
-    // costs a futex wake-up per batch: spin briefly before blocking.
-    if (spin_.count() > 0) {
-      auto until = clock::now() + spin_;
-      while (!inbox_.has_pending() && clock::now() < until)
-        std::this_thread::yield();
-      if (inbox_.has_pending()) {
-        drain();
-        continue;
-      }
-    }
+    if (spin_.count() > 0 && spin_for_work())
+      continue;
     io_.run_one();
   }
+}
+
+bool core::spin_for_work() {
+  // Idle. Under load the next batch (or the peer's reply) is microseconds
+  // away, and sleeping costs a wake-up on both sides: poll the inbox and
+  // the sockets for a while before blocking. A spinning core is not asleep,
+  // so producers that post to it skip the wake-up as well.
+  using clock = std::chrono::steady_clock;
+  auto until = clock::now() + spin_;
+  do {
+    if (io_.poll() > 0)
+      return true;
+    std::this_thread::yield();
+  } while (clock::now() < until && !io_.stopped());
+  return false;
 }
 
 void core::shutdown() {

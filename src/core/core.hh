@@ -237,6 +237,8 @@ private:
   void deliver_now(topic t, data d);
 
   void run_loop();
+  /// Polls for up to `spin_`; true if it ran a handler.
+  bool spin_for_work();
   void stop_on_core_thread();
 
   // -- TCP peers (core_network.cc) -------------------------------------------
