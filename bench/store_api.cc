@@ -1,5 +1,6 @@
 // Store throughput and latency through the public API (no Google Benchmark:
-// each figure needs its own set-up). Usage: bench-store-api [keys]
+// each figure needs its own set-up).
+// Usage: bench-store-api [keys] [--broker.key=value ...]
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -16,6 +17,14 @@ using clk = std::chrono::steady_clock;
 
 namespace {
 
+/// Settings from the command line (`--broker.key=value`), for every endpoint.
+int g_argc = 0;
+char** g_argv = nullptr;
+
+configuration config() {
+  return configuration{g_argc, g_argv};
+}
+
 double seconds_since(clk::time_point start) {
   return std::chrono::duration<double>(clk::now() - start).count();
 }
@@ -27,7 +36,7 @@ void report(const char* what, size_t ops, double secs) {
 
 void bench_master(backend type, const backend_options& opts, size_t n,
                   const char* label) {
-  endpoint ep;
+  endpoint ep{config()};
   auto m = *ep.attach_master(std::string{"bench-"} + label, type, opts);
   auto start = clk::now();
   for (size_t i = 0; i < n; ++i)
@@ -50,8 +59,8 @@ void bench_master(backend type, const backend_options& opts, size_t n,
 }
 
 void bench_clone_sync(size_t n) {
-  endpoint a;
-  endpoint b;
+  endpoint a{config()};
+  endpoint b{config()};
   auto m = *a.attach_master("sync", backend::memory);
   for (size_t i = 0; i < n; ++i)
     m.put(count{i}, std::string(16, 'x'));
@@ -66,8 +75,8 @@ void bench_clone_sync(size_t n) {
 }
 
 void bench_clone_latency(size_t rounds) {
-  endpoint a;
-  endpoint b;
+  endpoint a{config()};
+  endpoint b{config()};
   b.peer(a);
   auto m = *a.attach_master("lat", backend::memory);
   auto events = b.make_subscriber({topic::store_events() / "lat"});
@@ -92,6 +101,8 @@ void bench_clone_latency(size_t rounds) {
 } // namespace
 
 int main(int argc, char** argv) {
+  g_argc = argc;
+  g_argv = argv;
   size_t n = 200'000;
   if (argc > 1 && std::isdigit(static_cast<unsigned char>(argv[1][0])))
     n = std::max<size_t>(std::strtoull(argv[1], nullptr, 10), 1);

@@ -7,6 +7,7 @@
 #include "broker/convert.hh"
 #include "broker/defaults.hh"
 #include "core/registry.hh"
+#include "core/spin_loop.hh"
 #include "store/store_registry.hh"
 #include "net/connection.hh"
 
@@ -99,28 +100,7 @@ void core::start() {
 }
 
 void core::run_loop() {
-  while (!io_.stopped()) {
-    if (io_.poll() > 0)
-      continue;
-    if (spin_.count() > 0 && spin_for_work())
-      continue;
-    io_.run_one();
-  }
-}
-
-bool core::spin_for_work() {
-  // Idle. Under load the next batch (or the peer's reply) is microseconds
-  // away, and sleeping costs a wake-up on both sides: poll the inbox and
-  // the sockets for a while before blocking. A spinning core is not asleep,
-  // so producers that post to it skip the wake-up as well.
-  using clock = std::chrono::steady_clock;
-  auto until = clock::now() + spin_;
-  do {
-    if (io_.poll() > 0)
-      return true;
-    std::this_thread::yield();
-  } while (clock::now() < until && !io_.stopped());
-  return false;
+  run_spinning(io_, spin_);
 }
 
 void core::shutdown() {
@@ -225,7 +205,7 @@ core::add_subscriber(const filter_type& topics, size_t max_qsize) {
         entry.topics.emplace_back(t);
     for (auto& t : entry.topics)
       local_routes_.add(t.string(), slot);
-    ++routes_version_;
+    local_routes_changed();
     sub_index_.emplace(queue.get(), slot);
     extend_filter(entry.topics);
     return true;
@@ -246,7 +226,7 @@ void core::remove_subscriber(const std::shared_ptr<subscriber_queue>& queue) {
     auto slot = i->second;
     sub_index_.erase(i);
     local_routes_.remove_all(slot);
-    ++routes_version_;
+    local_routes_changed();
     subs_[slot] = subscriber_slot{};
     free_subs_.push_back(slot);
   });
@@ -264,19 +244,53 @@ void core::update_subscriber(const std::shared_ptr<subscriber_queue>& queue,
     if (add && pos == topics.end()) {
       topics.emplace_back(t);
       local_routes_.add(t.string(), slot);
-      ++routes_version_;
+      local_routes_changed();
       extend_filter(filter_type{t});
     } else if (!add && pos != topics.end()) {
       topics.erase(pos);
       local_routes_.remove(t.string(), slot);
-      ++routes_version_;
+      local_routes_changed();
     }
     return true;
   };
-  if (block)
+  if (block) {
     call(apply);
-  else if (!stopped_)
+  } else if (stopped_) {
+    return;
+  } else if (!add) {
     post(apply);
+  } else {
+    // Until the core applied it, a store that asks must assume the new
+    // topic is there (see anyone_local).
+    pending_topic_adds_.fetch_add(1);
+    post([this, apply] {
+      apply();
+      pending_topic_adds_.fetch_sub(1);
+    });
+  }
+}
+
+std::shared_ptr<const local_interest> core::watch_local(topic t) {
+  auto result = std::make_shared<local_interest>(std::move(t));
+  call([this, result] {
+    remember(interests_, result);
+    local_routes_changed();
+    return true;
+  });
+  return result;
+}
+
+void core::local_routes_changed() {
+  ++routes_version_;
+  for (auto& weak : interests_) {
+    auto x = weak.lock();
+    if (!x)
+      continue;
+    bool any = false;
+    local_routes_.for_each_match(x->watched().string(),
+                                 [&any](uint32_t) { any = true; });
+    x->set(any);
+  }
 }
 
 // -- publishers and producers --------------------------------------------------

@@ -31,6 +31,7 @@
 #include "core/envelope.hh"
 #include "core/frame_cache.hh"
 #include "core/inbox.hh"
+#include "core/local_interest.hh"
 #include "core/prefix_index.hh"
 #include "core/publisher_state.hh"
 #include "core/subscriber_queue.hh"
@@ -132,6 +133,9 @@ public:
 
   bool use_real_time() const noexcept { return real_time_; }
 
+  /// How long an idle thread of this endpoint polls before it sleeps.
+  std::chrono::microseconds spin() const noexcept { return spin_; }
+
   timestamp now() const;
 
   void advance_time(timestamp t);
@@ -152,6 +156,19 @@ public:
 
   /// The masters and clones attached to this endpoint.
   store_registry& stores() noexcept { return *stores_; }
+
+  /// Starts tracking whether local subscribers match `t` (see
+  /// local_interest); the answer is current when this returns.
+  std::shared_ptr<const local_interest> watch_local(topic t);
+
+  /// True if a local subscriber may receive what `x` watches (any thread).
+  bool anyone_local(const local_interest& x) const noexcept {
+    return x.matches() || pending_topic_adds_.load() > 0;
+  }
+
+  /// True while the endpoint has a peer, connected or connecting (any
+  /// thread). Without one, nothing published can leave the endpoint.
+  bool has_peers() const noexcept { return peer_count_.load() > 0; }
 
 private:
   struct subscriber_slot {
@@ -214,6 +231,8 @@ private:
 
   void extend_filter(const filter_type& topics);
   void broadcast_filter();
+  /// Bumps the route version and refreshes the watched local interests.
+  void local_routes_changed();
 
   uint32_t alloc_peer_slot();
   uint32_t add_peer_slot(const std::shared_ptr<core>& remote, bool outbound);
@@ -237,8 +256,6 @@ private:
   void deliver_now(topic t, data d);
 
   void run_loop();
-  /// Polls for up to `spin_`; true if it ran a handler.
-  bool spin_for_work();
   void stop_on_core_thread();
 
   // -- TCP peers (core_network.cc) -------------------------------------------
@@ -298,6 +315,9 @@ private:
   std::vector<std::weak_ptr<subscriber_queue>> all_queues_;
   std::vector<std::weak_ptr<publisher_state>> all_publishers_;
   std::atomic<int64_t> sim_now_{0};
+  /// Topics added to subscribers but not applied on the core yet.
+  std::atomic<size_t> pending_topic_adds_{0};
+  std::atomic<size_t> peer_count_{0};
   std::unique_ptr<store_registry> stores_;
 
   // -- routing state (core thread only) --------------------------------------
@@ -321,6 +341,7 @@ private:
   /// Bumped on every change to either prefix index.
   uint64_t routes_version_ = 1;
   route_cache local_cache_;
+  std::vector<std::weak_ptr<local_interest>> interests_;
   route_cache peer_cache_;
   frame_cache encoded_;
   const node_id* last_origin_ = nullptr;

@@ -62,6 +62,7 @@ void core::set_peer_filter(uint32_t slot, filter_type filter) {
 // -- peer slots ----------------------------------------------------------------
 
 uint32_t core::alloc_peer_slot() {
+  peer_count_.fetch_add(1);
   if (free_peers_.empty()) {
     peers_.emplace_back();
     return static_cast<uint32_t>(peers_.size() - 1);
@@ -90,6 +91,7 @@ void core::drop_peer(uint32_t slot) {
   peer_index_by_id_.erase(peer.info.node);
   peers_[slot] = peer_slot{};
   free_peers_.push_back(slot);
+  peer_count_.fetch_sub(1);
 }
 
 // -- handshake -----------------------------------------------------------------

@@ -93,20 +93,12 @@ void clone_store::apply_snapshot(store_command& cmd) {
   auto content = get_if<table>(cmd.value);
   if (!content)
     return;
+  if (wants_events())
+    emit_snapshot_events(*content, cmd.publisher);
   broker::snapshot fresh;
-  for (auto& [key, value] : *content) {
-    auto i = cache_.find(key);
-    if (i == cache_.end())
-      emit_event(make_insert_event(name(), key, value, std::nullopt,
-                                   cmd.publisher));
-    else
-      emit_event(make_update_event(name(), key, i->second, value,
-                                   std::nullopt, cmd.publisher));
+  fresh.reserve(content->size());
+  for (auto& [key, value] : *content)
     fresh.emplace(key, value);
-  }
-  for (auto& [key, value] : cache_)
-    if (fresh.count(key) == 0)
-      emit_event(make_erase_event(name(), key, publisher_id{}));
   cache_ = std::move(fresh);
   master_ = cmd.peer;
   seq_ = cmd.seq;
@@ -123,17 +115,35 @@ void clone_store::apply_snapshot(store_command& cmd) {
     forward(std::move(mutation));
 }
 
+void clone_store::emit_snapshot_events(const table& content,
+                                       const publisher_id& who) {
+  for (auto& [key, value] : content) {
+    auto i = cache_.find(key);
+    if (i == cache_.end())
+      emit_event(make_insert_event(name(), key, value, std::nullopt, who));
+    else
+      emit_event(make_update_event(name(), key, i->second, value,
+                                   std::nullopt, who));
+  }
+  for (auto& [key, value] : cache_)
+    if (content.count(key) == 0)
+      emit_event(make_erase_event(name(), key, publisher_id{}));
+}
+
 void clone_store::apply_update(const store_command& cmd) {
+  auto events = wants_events();
   switch (cmd.type) {
     case tag::put: {
       auto i = cache_.find(cmd.key);
       if (i == cache_.end()) {
-        emit_event(make_insert_event(name(), cmd.key, cmd.value, cmd.expiry,
-                                     cmd.publisher));
+        if (events)
+          emit_event(make_insert_event(name(), cmd.key, cmd.value,
+                                       cmd.expiry, cmd.publisher));
         cache_.emplace(cmd.key, cmd.value);
       } else {
-        emit_event(make_update_event(name(), cmd.key, i->second, cmd.value,
-                                     cmd.expiry, cmd.publisher));
+        if (events)
+          emit_event(make_update_event(name(), cmd.key, i->second, cmd.value,
+                                       cmd.expiry, cmd.publisher));
         i->second = cmd.value;
       }
       break;
@@ -142,14 +152,15 @@ void clone_store::apply_update(const store_command& cmd) {
       erase_key(cmd.key, cmd.publisher);
       break;
     case tag::expire:
-      if (cache_.erase(cmd.key) > 0)
+      if (cache_.erase(cmd.key) > 0 && events)
         emit_event(make_expire_event(name(), cmd.key, cmd.publisher));
       break;
     case tag::clear: {
       auto old = std::move(cache_);
       cache_.clear();
-      for (auto& [key, value] : old)
-        emit_event(make_erase_event(name(), key, cmd.publisher));
+      if (events)
+        for (auto& [key, value] : old)
+          emit_event(make_erase_event(name(), key, cmd.publisher));
       break;
     }
     default:
@@ -158,7 +169,7 @@ void clone_store::apply_update(const store_command& cmd) {
 }
 
 void clone_store::erase_key(const data& key, const publisher_id& who) {
-  if (cache_.erase(key) > 0)
+  if (cache_.erase(key) > 0 && wants_events())
     emit_event(make_erase_event(name(), key, who));
 }
 

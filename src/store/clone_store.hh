@@ -39,6 +39,7 @@ private:
   void on_update(store_command cmd);
   void apply_snapshot(store_command& cmd);
   void apply_update(const store_command& cmd);
+  void emit_snapshot_events(const table& content, const publisher_id& who);
   void request_snapshot();
   void schedule_resync();
   void master_lost();

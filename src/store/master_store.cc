@@ -109,12 +109,17 @@ void master_store::on_query(store_query q, store_responder r) {
 // -- mutations -----------------------------------------------------------------
 
 void master_store::apply_put(const store_command& cmd) {
-  auto old = lookup(cmd.key);
+  // The old value only feeds the event: skip the lookup without a reader.
+  auto events = wants_events();
+  auto old = events ? lookup(cmd.key) : std::nullopt;
   if (auto ok = backend_->put(cmd.key, cmd.value, absolute(cmd.expiry)); !ok)
     return fail(ok.error(), "put", cmd.key);
   if (cmd.expiry)
     arm_expiry(cmd.key, *absolute(cmd.expiry));
-  emit_change(cmd.key, old, cmd.value, cmd.expiry, cmd.publisher);
+  if (events)
+    emit_change(cmd.key, old, cmd.value, cmd.expiry, cmd.publisher);
+  if (skip_broadcast())
+    return;
   store_command update;
   update.type = tag::put;
   update.key = cmd.key;
@@ -152,7 +157,10 @@ void master_store::answer_put_unique(const store_command& cmd) {
 void master_store::apply_erase(const store_command& cmd) {
   if (auto ok = backend_->erase(cmd.key); !ok)
     return fail(ok.error(), "erase", cmd.key);
-  emit_event(make_erase_event(name(), cmd.key, cmd.publisher));
+  if (wants_events())
+    emit_event(make_erase_event(name(), cmd.key, cmd.publisher));
+  if (skip_broadcast())
+    return;
   store_command update;
   update.type = tag::erase;
   update.key = cmd.key;
@@ -161,9 +169,10 @@ void master_store::apply_erase(const store_command& cmd) {
 }
 
 void master_store::apply_clear(const store_command& cmd) {
-  if (auto ks = backend_->keys())
-    for (auto& key : *ks)
-      emit_event(make_erase_event(name(), key, cmd.publisher));
+  if (wants_events())
+    if (auto ks = backend_->keys())
+      for (auto& key : *ks)
+        emit_event(make_erase_event(name(), key, cmd.publisher));
   if (auto ok = backend_->clear(); !ok)
     return fail(ok.error(), "clear", data{});
   store_command update;
@@ -173,7 +182,8 @@ void master_store::apply_clear(const store_command& cmd) {
 }
 
 void master_store::apply_add_or_subtract(const store_command& cmd) {
-  auto old = lookup(cmd.key);
+  auto events = wants_events();
+  auto old = events ? lookup(cmd.key) : std::nullopt;
   auto when = absolute(cmd.expiry);
   auto ok = cmd.type == tag::add
               ? backend_->add(cmd.key, cmd.value, cmd.init_type, when)
@@ -186,7 +196,10 @@ void master_store::apply_add_or_subtract(const store_command& cmd) {
     return;
   if (when)
     arm_expiry(cmd.key, *when);
-  emit_change(cmd.key, old, *now_value, cmd.expiry, cmd.publisher);
+  if (events)
+    emit_change(cmd.key, old, *now_value, cmd.expiry, cmd.publisher);
+  if (skip_broadcast())
+    return;
   // Clones get the result, as a put without expiry (clones never expire).
   store_command update;
   update.type = tag::put;
@@ -215,6 +228,15 @@ void master_store::send_snapshot(const node_id& clone) {
   publish(clone_topic_, reply, &clone);
 }
 
+bool master_store::skip_broadcast() {
+  // Without a peer no clone can hear the update. The number still
+  // advances: a clone that shows up later starts from a snapshot anyway.
+  if (owner().has_peers())
+    return false;
+  ++seq_;
+  return true;
+}
+
 void master_store::broadcast(store_command cmd) {
   cmd.seq = ++seq_;
   cmd.peer = owner().id();
@@ -234,7 +256,10 @@ void master_store::on_expiry(const data& key) {
     return fail(removed.error(), "expire", key);
   if (!*removed)
     return;
-  emit_event(make_expire_event(name(), key, id()));
+  if (wants_events())
+    emit_event(make_expire_event(name(), key, id()));
+  if (skip_broadcast())
+    return;
   store_command update;
   update.type = tag::expire;
   update.key = key;

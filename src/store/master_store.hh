@@ -34,6 +34,8 @@ private:
   void apply_add_or_subtract(const store_command& cmd);
   void send_snapshot(const node_id& clone);
   void answer_put_unique(const store_command& cmd);
+  /// True (and the update numbered) if no peer could receive an update.
+  bool skip_broadcast();
   void broadcast(store_command cmd);
   void arm_expiry(const data& key, timestamp when);
   void on_expiry(const data& key);

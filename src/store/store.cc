@@ -5,6 +5,7 @@
 #include <future>
 
 #include "broker/timeout.hh"
+#include "core/spin_loop.hh"
 #include "store/proxy_state.hh"
 #include "store/store_frontend.hh"
 
@@ -53,7 +54,7 @@ expected<data> store::ask(int k, data key, data arg,
   impl_->request(std::move(q), [answer](expected<data> x) {
     answer->set_value(std::move(x));
   });
-  if (fut.wait_for(timeout::frontend) != std::future_status::ready)
+  if (!detail::wait_spinning(fut, impl_->spin(), timeout::frontend))
     return error{ec::unspecified, "store " + impl_->name()
                                     + ": request timed out"};
   return fut.get();

@@ -1,11 +1,13 @@
 #include "store/store_frontend.hh"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <future>
 
 #include "broker/convert.hh"
 #include "core/core.hh"
+#include "core/spin_loop.hh"
 #include "core/subscriber_queue.hh"
 
 namespace broker::detail {
@@ -31,6 +33,7 @@ store_frontend::~store_frontend() {
 
 void store_frontend::start(const filter_type& topics) {
   queue_ = core_->add_subscriber(topics, store_queue_size);
+  event_readers_ = core_->watch_local(topic::store_events() / name_);
   queue_fd_.assign(::dup(queue_->fd()));
   work_.emplace(io_.get_executor());
   post([this] {
@@ -38,7 +41,10 @@ void store_frontend::start(const filter_type& topics) {
     flush_outgoing();
     watch_queue();
   });
-  thread_ = std::thread{[this] { io_.run(); }};
+  thread_ = std::thread{[this] {
+    pthread_setname_np(pthread_self(), "broker-store");
+    run_spinning(io_, core_->spin());
+  }};
 }
 
 void store_frontend::stop() {
@@ -59,6 +65,10 @@ void store_frontend::stop() {
   if (queue_)
     core_->remove_subscriber(queue_);
   queue_fd_.close(ec);
+}
+
+std::chrono::microseconds store_frontend::spin() const noexcept {
+  return core_->spin();
 }
 
 bool store_frontend::sync(std::chrono::milliseconds timeout) {
@@ -142,6 +152,10 @@ void store_frontend::publish(const topic& t, const store_command& cmd,
 
 void store_frontend::emit_event(data ev) {
   events_.push_back(std::move(ev));
+}
+
+bool store_frontend::wants_events() const noexcept {
+  return core_->anyone_local(*event_readers_);
 }
 
 void store_frontend::report(error err) {

@@ -18,6 +18,7 @@
 #include "broker/publisher_id.hh"
 #include "broker/topic.hh"
 #include "core/envelope.hh"
+#include "core/local_interest.hh"
 #include "store/store_command.hh"
 #include "store/store_query.hh"
 
@@ -54,6 +55,10 @@ public:
 
   bool stopped() const noexcept { return stopped_; }
 
+  /// How long a waiting caller polls before it sleeps (the endpoint's
+  /// spin setting, see run_spinning).
+  std::chrono::microseconds spin() const noexcept;
+
   /// Waits until everything posted so far has run (false on timeout).
   bool sync(std::chrono::milliseconds timeout);
 
@@ -86,6 +91,10 @@ protected:
 
   /// Delivers a store event to the local subscribers.
   void emit_event(data ev);
+
+  /// False if no local subscriber would receive a store event: building
+  /// one is then wasted work.
+  bool wants_events() const noexcept;
 
   /// Reports an error on the endpoint's status subscribers.
   void report(error err);
@@ -123,6 +132,7 @@ private:
     work_;
   asio::posix::stream_descriptor queue_fd_;
   std::shared_ptr<subscriber_queue> queue_;
+  std::shared_ptr<const local_interest> event_readers_;
   std::thread thread_;
   std::atomic<bool> stopped_{false};
   /// Mutations from user threads: one post per burst, not per call.

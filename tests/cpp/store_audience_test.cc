@@ -1,0 +1,129 @@
+// A store skips the events no local subscriber reads and the updates no
+// peer can receive (docs/stores.md#skipped-work). These tests make sure
+// that skipping never loses anything a reader could have seen: readers
+// that arrive late, topics added without blocking, clones that peer after
+// the writes or come back after an unpeer.
+#include <gtest/gtest.h>
+
+#include "broker/broker.hh"
+#include "test_util.hh"
+
+using namespace broker;
+using namespace std::chrono_literals;
+using broker::test::eventually;
+
+namespace {
+
+data value_at(const store& s, data key) {
+  auto x = s.get(std::move(key));
+  return x ? *x : data{};
+}
+
+topic events_of(const std::string& store_name) {
+  return topic::store_events() / store_name;
+}
+
+} // namespace
+
+TEST(StoreAudience, SubscriberAddedAfterWritesSeesTheNextEvent) {
+  endpoint ep;
+  auto m = *ep.attach_master("late", backend::memory);
+  m.put("k", 1); // nobody listens: no event built
+  ASSERT_EQ(value_at(m, "k"), data{1});
+  auto events = ep.make_subscriber({events_of("late")});
+  m.put("k", 2);
+  auto x = events.get(10s);
+  ASSERT_TRUE(x);
+  auto upd = store_event::update::make(get_data(*x));
+  ASSERT_TRUE(upd) << to_string(*x);
+  EXPECT_EQ(upd.old_value(), data{1});
+  EXPECT_EQ(upd.new_value(), data{2});
+  EXPECT_EQ(events.available(), 0u);
+}
+
+TEST(StoreAudience, TopicAddedWithoutBlockingSeesTheNextEvent) {
+  endpoint ep;
+  auto m = *ep.attach_master("nb", backend::memory);
+  auto sub = ep.make_subscriber({"/unrelated"});
+  sub.add_topic(events_of("nb"), false);
+  m.put("k", 1);
+  auto x = sub.get(10s);
+  ASSERT_TRUE(x);
+  EXPECT_TRUE(store_event::insert::make(get_data(*x)));
+}
+
+TEST(StoreAudience, EventsStopAndResumeWithTheirReaders) {
+  endpoint ep;
+  auto m = *ep.attach_master("resume", backend::memory);
+  {
+    auto first = ep.make_subscriber({events_of("resume")});
+    m.put("a", 1);
+    ASSERT_TRUE(first.get(10s));
+  }
+  m.put("b", 2); // the reader is gone
+  ASSERT_EQ(value_at(m, "b"), data{2});
+  auto second = ep.make_subscriber({topic::store_events()});
+  m.erase("a");
+  auto x = second.get(10s);
+  ASSERT_TRUE(x);
+  auto erased = store_event::erase::make(get_data(*x));
+  ASSERT_TRUE(erased) << to_string(*x);
+  EXPECT_EQ(erased.key(), data{"a"});
+}
+
+TEST(StoreAudience, CloneEventsFollowTheirReaders) {
+  endpoint a;
+  endpoint b;
+  ASSERT_TRUE(b.peer(a));
+  auto m = *a.attach_master("ce", backend::memory);
+  auto c = *b.attach_clone("ce");
+  m.put("k", 1);
+  ASSERT_TRUE(eventually([&] { return value_at(c, "k") == data{1}; }));
+  auto events = b.make_subscriber({events_of("ce")});
+  m.put("k", 2);
+  auto x = events.get(10s);
+  ASSERT_TRUE(x);
+  auto upd = store_event::update::make(get_data(*x));
+  ASSERT_TRUE(upd) << to_string(*x);
+  EXPECT_EQ(upd.old_value(), data{1});
+  EXPECT_EQ(upd.new_value(), data{2});
+}
+
+TEST(StoreAudience, ClonePeeredAfterTheWritesGetsThemAll) {
+  endpoint a;
+  endpoint b;
+  auto m = *a.attach_master("after", backend::memory);
+  for (int i = 0; i < 100; ++i)
+    m.put(i, i); // no peer: no updates broadcast
+  m.increment("n", count{5});
+  ASSERT_EQ(value_at(m, "n"), data{count{5}});
+  ASSERT_TRUE(b.peer(a));
+  auto c = *b.attach_clone("after");
+  ASSERT_TRUE(eventually([&] { return value_at(c, 99) == data{99}; }));
+  EXPECT_EQ(value_at(c, "n"), data{count{5}});
+  m.put("live", 1); // now there is a peer: a numbered update
+  ASSERT_TRUE(eventually([&] { return value_at(c, "live") == data{1}; }));
+}
+
+TEST(StoreAudience, WritesWhileUnpeeredReachTheCloneAfterRepeering) {
+  endpoint a;
+  endpoint b;
+  ASSERT_TRUE(b.peer(a));
+  auto m = *a.attach_master("gap", backend::memory);
+  auto c = *b.attach_clone("gap");
+  m.put("before", 1);
+  ASSERT_TRUE(eventually([&] { return value_at(c, "before") == data{1}; }));
+  ASSERT_TRUE(b.unpeer(a));
+  ASSERT_TRUE(eventually([&] { return a.peers().empty(); }));
+  m.put("while-apart", 2); // skipped broadcast, sequence number advances
+  m.erase("before");
+  ASSERT_EQ(value_at(m, "while-apart"), data{2});
+  ASSERT_TRUE(b.peer(a));
+  ASSERT_TRUE(eventually([&] {
+    auto ks = c.keys();
+    return ks && *ks == data{set{"while-apart"}};
+  }));
+  m.put("after", 3);
+  ASSERT_TRUE(eventually([&] { return value_at(c, "after") == data{3}; }));
+  EXPECT_EQ(*c.keys(), (data{set{"while-apart", "after"}}));
+}
