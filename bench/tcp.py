@@ -11,6 +11,7 @@
   machine).
 
 Usage: tcp.py <broker-node> [--repeat N] [--small N] [--large N] [--rtt N]
+              [--set broker.KEY=VALUE ...]   (a library setting for both nodes)
 """
 
 import argparse
@@ -21,6 +22,8 @@ import sys
 
 TOPIC = "/bench"
 TIMEOUT = 300
+# Library settings for both nodes (--set), as broker-node flags.
+SETTINGS = []
 
 
 def varint_size(n):
@@ -55,7 +58,7 @@ def total_frame_bytes(n, payload_size):
 
 
 def start(node, *args):
-    return subprocess.Popen([node, *args], stdout=subprocess.PIPE,
+    return subprocess.Popen([node, *args, *SETTINGS], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
 
 
@@ -150,7 +153,12 @@ def main():
     ap.add_argument("--small", type=int, default=2_000_000)
     ap.add_argument("--large", type=int, default=500_000)
     ap.add_argument("--rtt", type=int, default=10_000)
+    ap.add_argument("--set", action="append", default=[],
+                    metavar="broker.KEY=VALUE")
     args = ap.parse_args()
+    SETTINGS.extend(f"--{kv}" for kv in args.set)
+    if SETTINGS:
+        print(f"tcp: settings {' '.join(SETTINGS)}")
     reps = range(args.repeat)
     report(f"small messages ({args.small})",
            [throughput(args.node, args.small, 0) for _ in reps])

@@ -21,9 +21,10 @@ inline constexpr size_t core_inbox_size = 16384;
 /// (`broker.peer-buffer-size`).
 inline constexpr size_t peer_buffer_size = 65536;
 
-/// Microseconds an idle core polls its inbox before it sleeps
+/// Microseconds an idle core or store thread keeps polling for work before
+/// it sleeps, and a blocking store query polls for its answer
 /// (`broker.core-spin-us`; 0 = sleep at once).
-inline constexpr size_t core_spin_us = 0;
+inline constexpr size_t core_spin_us = 50;
 
 /// The fixed queue capacity of a `publisher`, as upstream.
 inline constexpr size_t publisher_capacity = 30;
