@@ -224,7 +224,16 @@ private:
   void for_each_route(route_cache& cache, const prefix_index<uint32_t>& routes,
                       const std::string& topic, F&& f);
   dedup_window& window_of(const node_id& origin);
+  /// Applies the peer overflow policy if the slot's pending batch does not
+  /// fit behind the `queued` messages waiting toward that peer;
+  /// `drop_queued(n)` removes up to n of the oldest waiting ones. False if
+  /// nothing is left to send (or the peer was dropped).
+  bool make_room(uint32_t slot, size_t queued,
+                 const std::function<size_t(size_t)>& drop_queued);
+  /// Drops the pending batch, and with `disconnect` the peer.
   void handle_peer_overflow(uint32_t slot, size_t count);
+  void report_peer_drops(const endpoint_info& info, size_t count,
+                         overflow_policy policy);
   void send_to_connection(uint32_t slot, bool shared);
   void report_overflows();
   void release_publishers(std::vector<publish_request>& reqs);

@@ -220,9 +220,7 @@ void core::handle_peer_overflow(uint32_t slot, size_t count) {
   peer.pending.clear();
   auto info = peer.info;
   auto policy = peer_policy_;
-  emit(error{ec::unspecified, info,
-             "peer buffer full: dropped " + std::to_string(count)
-               + " messages (policy " + to_string(policy) + ")"});
+  report_peer_drops(info, count, policy);
   if (policy == overflow_policy::disconnect) {
     if (auto conn = peer.conn) {
       conn_slots_.erase(conn.get());
@@ -235,6 +233,45 @@ void core::handle_peer_overflow(uint32_t slot, size_t count) {
     drop_peer(slot);
     emit<sc::peer_removed>(info, "removed connection to remote peer");
   }
+}
+
+bool core::make_room(uint32_t slot, size_t queued,
+                     const std::function<size_t(size_t)>& drop_queued) {
+  auto& peer = peers_[slot];
+  auto count = peer.pending.size();
+  if (queued + count <= peer_buffer_)
+    return true;
+  auto excess = queued + count - peer_buffer_;
+  size_t dropped = 0;
+  switch (peer_policy_) {
+    case overflow_policy::drop_newest:
+      // Keep what fits, drop the rest of the batch.
+      dropped = std::min(excess, count);
+      peer.pending.resize(count - dropped);
+      break;
+    case overflow_policy::drop_oldest: {
+      // The oldest waiting messages go first; what the queue cannot give
+      // up (another sender's share of an inbox) comes off the batch.
+      dropped = drop_queued(excess);
+      auto from_batch = std::min(excess - std::min(excess, dropped), count);
+      peer.pending.erase(peer.pending.begin(),
+                         peer.pending.begin() + from_batch);
+      dropped += from_batch;
+      break;
+    }
+    default:
+      handle_peer_overflow(slot, count);
+      return false;
+  }
+  report_peer_drops(peer.info, dropped, peer_policy_);
+  return !peer.pending.empty();
+}
+
+void core::report_peer_drops(const endpoint_info& info, size_t count,
+                             overflow_policy policy) {
+  emit(error{ec::unspecified, info,
+             "peer buffer full: dropped " + std::to_string(count)
+               + " messages (policy " + to_string(policy) + ")"});
 }
 
 void core::report_overflows() {

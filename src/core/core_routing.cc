@@ -154,11 +154,12 @@ void core::flush() {
       peer.pending.clear();
       continue;
     }
-    auto count = peer.pending.size();
-    if (peer.remote->inbox_.remote_pending() + count > peer_buffer_) {
-      handle_peer_overflow(slot, count);
+    auto& there = peer.remote->inbox_;
+    if (!make_room(slot, there.remote_pending(), [&there, this](size_t n) {
+          return there.drop_oldest_from(id_, n);
+        }))
       continue;
-    }
+    auto count = peer.pending.size();
     peer.remote->inbox_.push(peer_batch{id_, std::move(peer.pending)});
     // The moved-from vector lost its buffer: size the next one at once
     // instead of growing it element by element.
@@ -172,13 +173,12 @@ void core::flush() {
 
 void core::send_to_connection(uint32_t slot, bool shared) {
   auto& peer = peers_[slot];
-  auto count = peer.pending.size();
-  // The kernel's socket buffer is full when messages queue up here: the
-  // peer reads slower than we send.
-  if (peer.conn->queued_messages() + count > peer_buffer_) {
-    handle_peer_overflow(slot, count);
+  // Frames wait here when the kernel's socket buffer is full and a write is
+  // in progress: the peer reads slower than we send.
+  auto& conn = *peer.conn;
+  if (!make_room(slot, conn.waiting_messages(),
+                 [&conn](size_t n) { return conn.drop_queued_data(n); }))
     return;
-  }
   size_t unencodable = 0;
   for (auto& env : peer.pending) {
     bool sent;

@@ -102,6 +102,22 @@ void inbox::release_waiting_producers() {
   }
 }
 
+size_t inbox::drop_oldest_from(const node_id& sender, size_t n) {
+  std::lock_guard guard{mtx_};
+  size_t dropped = 0;
+  for (auto& batch : remote_) {
+    if (dropped == n)
+      break;
+    if (batch.sender != sender)
+      continue;
+    auto k = std::min(n - dropped, batch.items.size());
+    batch.items.erase(batch.items.begin(), batch.items.begin() + k);
+    dropped += k;
+  }
+  remote_count_ -= dropped;
+  return dropped;
+}
+
 size_t inbox::remote_pending() const {
   std::lock_guard guard{mtx_};
   return remote_count_;

@@ -42,6 +42,10 @@ public:
   /// Envelopes from peers not yet drained.
   size_t remote_pending() const;
 
+  /// Removes up to `n` of the oldest envelopes from `sender` not yet
+  /// drained (the `drop_oldest` peer policy); returns how many.
+  size_t drop_oldest_from(const node_id& sender, size_t n);
+
   /// True if a drain is scheduled (lock-free, for the core's brief spin
   /// before it goes to sleep).
   bool has_pending() const noexcept {

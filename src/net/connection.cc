@@ -1,5 +1,6 @@
 #include "net/connection.hh"
 
+#include <algorithm>
 #include <cstring>
 
 namespace broker::net {
@@ -75,10 +76,12 @@ void connection::begin_peering(const format::hello& mine) {
 bool connection::send_data(const detail::envelope& env) {
   if (closed_ || retired_)
     return true;
+  auto start = out_.size();
   if (!format::write_data_frame(env.origin, env.seq, env.ttl, env.targeted,
                                 env.msg.get_topic(), env.msg.get_data(),
                                 out_))
     return false;
+  out_data_.emplace_back(start, out_.size() - start);
   ++out_msgs_;
   return true;
 }
@@ -86,8 +89,33 @@ bool connection::send_data(const detail::envelope& env) {
 void connection::send_encoded(const uint8_t* frame, size_t size) {
   if (closed_ || retired_)
     return;
+  out_data_.emplace_back(out_.size(), size);
   out_.insert(out_.end(), frame, frame + size);
   ++out_msgs_;
+}
+
+size_t connection::drop_queued_data(size_t n) {
+  auto k = std::min(n, out_data_.size());
+  if (k == 0)
+    return 0;
+  // Close the holes: keep what lies between and after the dropped frames
+  // (other frames, e.g. filter updates and heartbeats, are never dropped).
+  auto base = out_.data();
+  auto dst = out_data_[0].first;
+  size_t removed = 0;
+  for (size_t i = 0; i < k; ++i) {
+    auto end = out_data_[i].first + out_data_[i].second;
+    auto next = i + 1 < k ? out_data_[i + 1].first : out_.size();
+    std::memmove(base + dst, base + end, next - end);
+    dst += next - end;
+    removed += out_data_[i].second;
+  }
+  out_.resize(dst);
+  out_data_.erase(out_data_.begin(), out_data_.begin() + k);
+  for (auto& frame : out_data_)
+    frame.first -= removed;
+  out_msgs_ -= k;
+  return k;
 }
 
 void connection::send_filter(const filter_type& filter) {
@@ -127,6 +155,7 @@ void connection::flush() {
   if (!writing_.empty() || out_.empty() || closed_)
     return;
   writing_.swap(out_);
+  out_data_.clear();
   writing_msgs_ = out_msgs_;
   out_msgs_ = 0;
   last_tx_ = clock::now();

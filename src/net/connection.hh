@@ -63,6 +63,10 @@ public:
   /// completion writes the rest).
   void flush();
 
+  /// Removes up to `n` of the oldest queued data frames that are not being
+  /// written yet (the `drop_oldest` policy); returns how many it removed.
+  size_t drop_queued_data(size_t n);
+
   void send_filter(const filter_type& filter);
 
   /// Sends a goodbye (best effort) and closes; no callbacks fire afterwards.
@@ -79,10 +83,10 @@ public:
     return goodbye_;
   }
 
-  /// Data frames queued but not yet written.
-  size_t queued_messages() const noexcept {
-    return out_msgs_ + writing_msgs_;
-  }
+  /// Data frames waiting behind the write in progress (the peer buffer
+  /// bound applies to these; the write in progress holds at most as many
+  /// again).
+  size_t waiting_messages() const noexcept { return out_msgs_; }
 
   /// Sets the peer's address if the socket could not tell (it was reset).
   void remember_remote(const asio::ip::tcp::endpoint& ep);
@@ -119,6 +123,8 @@ private:
   std::vector<uint8_t> in_;
   size_t in_used_ = 0;
   std::vector<uint8_t> out_;
+  /// Where each data frame in `out_` starts and how long it is.
+  std::vector<std::pair<size_t, size_t>> out_data_;
   std::vector<uint8_t> writing_;
   size_t out_msgs_ = 0;
   size_t writing_msgs_ = 0;

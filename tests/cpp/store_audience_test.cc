@@ -2,10 +2,12 @@
 // peer can receive (docs/stores.md#skipped-work). These tests make sure
 // that skipping never loses anything a reader could have seen: readers
 // that arrive late, topics added without blocking, clones that peer after
-// the writes or come back after an unpeer.
+// the writes or come back after an unpeer, and a clone that sees a gap in
+// the update numbers (the safety net behind the numbering).
 #include <gtest/gtest.h>
 
 #include "broker/broker.hh"
+#include "store/store_command.hh"
 #include "test_util.hh"
 
 using namespace broker;
@@ -126,4 +128,34 @@ TEST(StoreAudience, WritesWhileUnpeeredReachTheCloneAfterRepeering) {
   m.put("after", 3);
   ASSERT_TRUE(eventually([&] { return value_at(c, "after") == data{3}; }));
   EXPECT_EQ(*c.keys(), (data{set{"while-apart", "after"}}));
+}
+
+// A clone that sees a gap in the update numbers must start over from a
+// snapshot rather than apply what came out of order. A forged update two
+// numbers ahead stands in for a lost one: if the clone applied it, the
+// key "forged" would stay in its copy for good.
+TEST(StoreAudience, CloneResyncsOnAGapInTheUpdateNumbers) {
+  endpoint a;
+  endpoint b;
+  ASSERT_TRUE(b.peer(a));
+  auto m = *a.attach_master("seq", backend::memory);
+  auto c = *b.attach_clone("seq");
+  m.put("k1", 1); // update 1
+  ASSERT_TRUE(eventually([&] { return value_at(c, "k1") == data{1}; }));
+  detail::store_command forged;
+  forged.type = detail::store_command::tag::put;
+  forged.seq = 3; // update 2 never arrives
+  forged.key = "forged";
+  forged.value = 1;
+  forged.peer = a.node_id();
+  a.publish(topic{"seq"} / topic::clone_suffix(), detail::to_data(forged));
+  m.put("k2", 2); // updates 2 and 3: the master moves past the forged one
+  m.put("k3", 3);
+  ASSERT_TRUE(eventually([&] {
+    auto ks = c.keys();
+    return ks && *ks == data{set{"k1", "k2", "k3"}};
+  }));
+  m.put("k4", 4); // and the clone follows again
+  ASSERT_TRUE(eventually([&] { return value_at(c, "k4") == data{4}; }));
+  EXPECT_EQ(*c.keys(), (data{set{"k1", "k2", "k3", "k4"}}));
 }
