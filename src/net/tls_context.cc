@@ -11,7 +11,7 @@ namespace {
 /// Anonymous ECDH exists only up to TLS 1.2, and OpenSSL 3 hides it below
 /// security level 0.
 constexpr const char* anonymous_ciphers =
-  "AECDH-AES256-SHA:AECDH-AES128-SHA@SECLEVEL=0";
+  "AECDH-AES128-SHA:AECDH-AES256-SHA@SECLEVEL=0";
 
 std::string setting(const configuration& cfg, const char* name) {
   auto value = cfg.get_string(std::string{"broker.ssl."} + name, "");
