@@ -56,6 +56,15 @@ void bench_master(backend type, const backend_options& opts, size_t n,
   p.receive(n);
   report((std::string{label} + ": get (proxy, pipelined)").c_str(), n,
          seconds_since(start));
+  // A mix: each put followed by a pipelined get of the same key.
+  start = clk::now();
+  for (size_t i = 0; i < n; ++i) {
+    m.put(count{i}, count{i + 1});
+    p.get(count{i});
+  }
+  p.receive(n);
+  report((std::string{label} + ": put + proxy get, interleaved").c_str(),
+         2 * n, seconds_since(start));
 }
 
 void bench_clone_sync(size_t n) {
