@@ -8,21 +8,29 @@
 
 #include "broker/broker.hh"
 #include "store/store_command.hh"
+#include "store_util.hh"
 #include "test_util.hh"
 
 using namespace broker;
 using namespace std::chrono_literals;
 using broker::test::eventually;
+using broker::test::value_at;
 
 namespace {
 
-data value_at(const store& s, data key) {
-  auto x = s.get(std::move(key));
-  return x ? *x : data{};
-}
-
 topic events_of(const std::string& store_name) {
   return topic::store_events() / store_name;
+}
+
+/// The next event at `events` is an update from `old_value` to `new_value`.
+void expect_update(subscriber& events, const data& old_value,
+                   const data& new_value) {
+  auto x = events.get(10s);
+  ASSERT_TRUE(x);
+  auto upd = store_event::update::make(get_data(*x));
+  ASSERT_TRUE(upd) << to_string(*x);
+  EXPECT_EQ(upd.old_value(), old_value);
+  EXPECT_EQ(upd.new_value(), new_value);
 }
 
 } // namespace
@@ -34,12 +42,7 @@ TEST(StoreAudience, SubscriberAddedAfterWritesSeesTheNextEvent) {
   ASSERT_EQ(value_at(m, "k"), data{1});
   auto events = ep.make_subscriber({events_of("late")});
   m.put("k", 2);
-  auto x = events.get(10s);
-  ASSERT_TRUE(x);
-  auto upd = store_event::update::make(get_data(*x));
-  ASSERT_TRUE(upd) << to_string(*x);
-  EXPECT_EQ(upd.old_value(), data{1});
-  EXPECT_EQ(upd.new_value(), data{2});
+  expect_update(events, data{1}, data{2});
   EXPECT_EQ(events.available(), 0u);
 }
 
@@ -83,12 +86,7 @@ TEST(StoreAudience, CloneEventsFollowTheirReaders) {
   ASSERT_TRUE(eventually([&] { return value_at(c, "k") == data{1}; }));
   auto events = b.make_subscriber({events_of("ce")});
   m.put("k", 2);
-  auto x = events.get(10s);
-  ASSERT_TRUE(x);
-  auto upd = store_event::update::make(get_data(*x));
-  ASSERT_TRUE(upd) << to_string(*x);
-  EXPECT_EQ(upd.old_value(), data{1});
-  EXPECT_EQ(upd.new_value(), data{2});
+  expect_update(events, data{1}, data{2});
 }
 
 TEST(StoreAudience, ClonePeeredAfterTheWritesGetsThemAll) {

@@ -5,19 +5,15 @@
 #include <poll.h>
 
 #include "broker/broker.hh"
+#include "store_util.hh"
 #include "test_util.hh"
 
 using namespace broker;
 using namespace std::chrono_literals;
 using broker::test::eventually;
+using broker::test::value_at;
 
 namespace {
-
-/// The value at `key`, or nil when the lookup fails.
-data value_at(const store& s, data key) {
-  auto x = s.get(std::move(key));
-  return x ? *x : data{};
-}
 
 configuration sim_clock() {
   broker_options opts;
