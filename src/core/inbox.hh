@@ -46,12 +46,6 @@ public:
   /// drained (the `drop_oldest` peer policy); returns how many.
   size_t drop_oldest_from(const node_id& sender, size_t n);
 
-  /// True if a drain is scheduled (lock-free, for the core's brief spin
-  /// before it goes to sleep).
-  bool has_pending() const noexcept {
-    return drain_scheduled_.load(std::memory_order_acquire);
-  }
-
   /// Rejects further input and releases waiting producers.
   void close();
 

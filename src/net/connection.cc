@@ -156,13 +156,11 @@ void connection::flush() {
     return;
   writing_.swap(out_);
   out_data_.clear();
-  writing_msgs_ = out_msgs_;
   out_msgs_ = 0;
   last_tx_ = clock::now();
   stream_.async_write(asio::buffer(writing_),
                       [self = shared_from_this()](std::error_code ec, size_t) {
                         self->writing_.clear();
-                        self->writing_msgs_ = 0;
                         if (self->closed_)
                           return;
                         if (ec) {

@@ -127,7 +127,6 @@ private:
   std::vector<std::pair<size_t, size_t>> out_data_;
   std::vector<uint8_t> writing_;
   size_t out_msgs_ = 0;
-  size_t writing_msgs_ = 0;
   clock::time_point started_;
   clock::time_point last_rx_;
   clock::time_point last_tx_;
