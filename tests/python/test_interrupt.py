@@ -33,6 +33,22 @@ def alarm():
     signal.signal(signal.SIGALRM, old)
 
 
+def wait_stopped(pid):
+    """Waits until every thread of `pid` is stopped: kill() returns before
+    a thread running on another CPU has stopped, and a master that answers
+    in that moment would make the query below return."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        states = []
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                states.append(f.read().rsplit(")", 1)[1].split()[0])
+        if all(st in ("T", "t") for st in states):
+            return
+        assert time.monotonic() < deadline, f"{pid} did not stop: {states}"
+        time.sleep(0.001)
+
+
 def assert_interrupted(call, arm):
     start = time.monotonic()
     arm()
@@ -87,6 +103,7 @@ def test_store_query_is_interruptible(endpoints, alarm):
             assert time.monotonic() < deadline, "clone never synchronised"
             time.sleep(0.01)
         child.send_signal(signal.SIGSTOP)
+        wait_stopped(child.pid)
         start = time.monotonic()
         alarm()
         with pytest.raises(Interrupted):
