@@ -11,6 +11,15 @@
 
 namespace broker {
 
+class data_message;
+
+namespace detail {
+
+/// Wraps a block from `reuse_message_block` (taking over its reference).
+data_message adopt_message_block(message_block* ptr) noexcept;
+
+} // namespace detail
+
 /// A topic plus a value: the unit of publish/subscribe. Immutable once
 /// published and shared by reference count, so delivering it to many
 /// subscribers (or to another endpoint of the process) passes a pointer.
@@ -85,11 +94,19 @@ public:
   }
 
 private:
+  friend data_message detail::adopt_message_block(detail::message_block*) noexcept;
+
+  explicit data_message(detail::message_block* ptr) noexcept : ptr_(ptr) {}
+
   static const topic& empty_topic() noexcept;
   static const data& empty_data() noexcept;
 
   detail::message_block* ptr_ = nullptr;
 };
+
+inline data_message detail::adopt_message_block(message_block* ptr) noexcept {
+  return data_message{ptr};
+}
 
 inline data_message make_data_message(topic t, data d) {
   return data_message{std::move(t), std::move(d)};

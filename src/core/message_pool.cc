@@ -141,7 +141,7 @@ bool worth_keeping(const message_block& blk) {
 
 } // namespace
 
-message_block* make_message_block(topic t, data d) {
+message_block* reuse_message_block() {
   auto& c = cache;
   if (c.ready.size == 0) {
     if (c.spare.size > 0)
@@ -149,17 +149,23 @@ message_block* make_message_block(topic t, data d) {
     else
       c.ready = shared().take();
   }
-  message_block* result;
-  if (c.ready.size == 0) {
-    result = new message_block(std::move(t), std::move(d));
-  } else {
-    result = c.ready.pop();
-    // Assigning frees the previous content here, on the allocating thread.
-    result->topic_ = std::move(t);
-    result->data_ = std::move(d);
-    result->refs.store(1, std::memory_order_relaxed);
-  }
-  result->small = worth_keeping(*result);
+  if (c.ready.size == 0)
+    return new message_block(topic{}, data{});
+  auto result = c.ready.pop();
+  result->refs.store(1, std::memory_order_relaxed);
+  return result;
+}
+
+void seal_message_block(message_block* ptr) noexcept {
+  ptr->small = worth_keeping(*ptr);
+}
+
+message_block* make_message_block(topic t, data d) {
+  auto result = reuse_message_block();
+  // Assigning frees the previous content here, on the allocating thread.
+  result->topic_ = std::move(t);
+  result->data_ = std::move(d);
+  seal_message_block(result);
   return result;
 }
 

@@ -23,6 +23,15 @@ const char* tag_name(uint8_t tag) noexcept {
   return tag <= max_wire_tag ? names[tag] : "?";
 }
 
+/// Sets `v` to the string `str` of `size` bytes, in the string `v` holds
+/// already if it holds one (keeping its buffer).
+void assign_string(data::variant_type& v, const char* str, size_t size) {
+  if (auto* s = std::get_if<std::string>(&v))
+    s->assign(str, size);
+  else
+    v.emplace<std::string>(str, size);
+}
+
 } // namespace
 
 bool reader::fail(size_t at, const char* fmt, ...) {
@@ -176,8 +185,8 @@ bool reader::read_value(data& x, size_t depth_left) {
       uint64_t n;
       if (!read_length(at, "string", limits_.max_string_size, 1, n))
         return false;
-      v.emplace<std::string>(reinterpret_cast<const char*>(pos_),
-                             static_cast<size_t>(n));
+      assign_string(v, reinterpret_cast<const char*>(pos_),
+                    static_cast<size_t>(n));
       pos_ += n;
       return true;
     }
@@ -249,8 +258,11 @@ bool reader::read_value(data& x, size_t depth_left) {
       uint64_t n;
       if (!read_length(at, "enum name", limits_.max_string_size, 1, n))
         return false;
-      v.emplace<enum_value>(
-        std::string(reinterpret_cast<const char*>(pos_), static_cast<size_t>(n)));
+      auto* e = std::get_if<enum_value>(&v);
+      if (e == nullptr)
+        e = &v.emplace<enum_value>();
+      e->name.assign(reinterpret_cast<const char*>(pos_),
+                     static_cast<size_t>(n));
       pos_ += n;
       return true;
     }
@@ -305,10 +317,14 @@ bool reader::read_value(data& x, size_t depth_left) {
       uint64_t n;
       if (!read_length(at, "vector", limits_.max_container_size, 1, n))
         return false;
-      auto& xs = v.emplace<vector>();
-      xs.reserve(static_cast<size_t>(n));
-      for (uint64_t i = 0; i < n; ++i)
-        if (!read_value(xs.emplace_back(), depth_left - 1))
+      // Reading into a vector that is already there keeps its buffer and
+      // lets each element keep its own (see read_into).
+      auto* xs = std::get_if<vector>(&v);
+      if (xs == nullptr)
+        xs = &v.emplace<vector>();
+      xs->resize(static_cast<size_t>(n));
+      for (auto& elem : *xs)
+        if (!read_value(elem, depth_left - 1))
           return false;
       return true;
     }

@@ -33,8 +33,10 @@ public:
                   const decode_limits& limits = {}) noexcept
     : reader(buf.data(), buf.size(), limits) {}
 
-  /// Reads one value into `x`. On failure `x` holds an unspecified but valid
-  /// value.
+  /// Reads one value into `x`. Where `x` already holds a string, enum or
+  /// vector and the input holds one too, the value reuses its buffers, so
+  /// decoding into a recycled value of the same shape allocates nothing.
+  /// On failure `x` holds an unspecified but valid value.
   bool read(data& x);
 
   bool read_u8(uint8_t& x);

@@ -8,6 +8,11 @@
 
 namespace broker::format {
 
+// Encoding runs in two passes: one sizes the value (and checks its depth),
+// one writes it through a raw pointer into room made with a single resize.
+// Appending field by field to the vector cost a capacity check and often an
+// out-of-line insert per field, which dominated encoding small messages.
+
 namespace {
 
 template <size_t I>
@@ -15,129 +20,176 @@ const auto& alt(const data::variant_type& v) noexcept {
   return *std::get_if<I>(&v);
 }
 
-} // namespace
-
-bool writer::put(const data& x) {
-  auto mark = out_.size();
-  if (put_value(x, max_nesting_depth))
-    return true;
-  out_.resize(mark);
-  return false;
+size_t string_size(size_t len) noexcept {
+  return varint_size(len) + len;
 }
+
+/// Bytes of `x`'s encoding, or `npos` if it nests deeper than `depth_left`
+/// containers.
+size_t size_of(const data& x, size_t depth_left) noexcept;
 
 template <class Sequence>
-bool writer::put_sequence(uint8_t tag, const Sequence& xs, size_t depth_left) {
+size_t sequence_size(const Sequence& xs, size_t depth_left) noexcept {
   if (depth_left == 0)
-    return false;
-  out_.push_back(tag);
-  put_varint(xs.size());
-  for (const auto& elem : xs)
-    if (!put_value(elem, depth_left - 1))
-      return false;
-  return true;
+    return writer::npos;
+  auto total = 1 + varint_size(xs.size());
+  for (const auto& elem : xs) {
+    auto n = size_of(elem, depth_left - 1);
+    if (n == writer::npos)
+      return n;
+    total += n;
+  }
+  return total;
 }
 
-bool writer::put_value(const data& x, size_t depth_left) {
+size_t table_size(const table& xs, size_t depth_left) noexcept {
+  if (depth_left == 0)
+    return writer::npos;
+  auto total = 1 + varint_size(xs.size());
+  for (const auto& [key, val] : xs) {
+    auto k = size_of(key, depth_left - 1);
+    auto v = size_of(val, depth_left - 1);
+    if (k == writer::npos || v == writer::npos)
+      return writer::npos;
+    total += k + v;
+  }
+  return total;
+}
+
+size_t size_of(const data& x, size_t depth_left) noexcept {
+  const auto& v = x.get_data();
+  switch (static_cast<wire_tag>(v.index())) {
+    case wire_tag::none:
+      return 1;
+    case wire_tag::boolean:
+      return 2;
+    case wire_tag::count:
+      return 1 + varint_size(alt<2>(v));
+    case wire_tag::integer:
+      return 1 + varint_size(zigzag_encode(alt<3>(v)));
+    case wire_tag::real:
+    case wire_tag::timestamp:
+      return 9;
+    case wire_tag::string:
+      return 1 + string_size(alt<5>(v).size());
+    case wire_tag::address:
+      return 17;
+    case wire_tag::subnet:
+      return 18;
+    case wire_tag::port:
+      return 4;
+    case wire_tag::timespan:
+      return 1 + varint_size(zigzag_encode(alt<10>(v).count()));
+    case wire_tag::enum_value:
+      return 1 + string_size(alt<11>(v).name.size());
+    case wire_tag::set:
+      return sequence_size(alt<12>(v), depth_left);
+    case wire_tag::table:
+      return table_size(alt<13>(v), depth_left);
+    case wire_tag::vector:
+      return sequence_size(alt<14>(v), depth_left);
+  }
+  return writer::npos; // unreachable: the variant has exactly 15 alternatives
+}
+
+uint8_t* raw_string(uint8_t* out, std::string_view str) noexcept {
+  out += write_varint(out, str.size());
+  if (!str.empty())
+    std::memcpy(out, str.data(), str.size());
+  return out + str.size();
+}
+
+uint8_t* raw_le64(uint8_t* out, uint64_t x) noexcept {
+  store_le64(out, x);
+  return out + 8;
+}
+
+uint8_t* raw_value(uint8_t* out, const data& x) noexcept;
+
+template <class Sequence>
+uint8_t* raw_sequence(uint8_t* out, const Sequence& xs) noexcept {
+  out += write_varint(out, xs.size());
+  for (const auto& elem : xs)
+    out = raw_value(out, elem);
+  return out;
+}
+
+uint8_t* raw_value(uint8_t* out, const data& x) noexcept {
   const auto& v = x.get_data();
   auto index = static_cast<uint8_t>(v.index());
+  *out++ = index;
   switch (static_cast<wire_tag>(index)) {
     case wire_tag::none:
-      out_.push_back(index);
-      return true;
-    case wire_tag::boolean: {
-      uint8_t buf[2] = {index, static_cast<uint8_t>(alt<1>(v) ? 1 : 0)};
-      out_.insert(out_.end(), buf, buf + 2);
-      return true;
-    }
-    case wire_tag::count: {
-      uint8_t buf[1 + max_varint_size];
-      buf[0] = index;
-      auto n = write_varint(buf + 1, alt<2>(v));
-      out_.insert(out_.end(), buf, buf + 1 + n);
-      return true;
-    }
-    case wire_tag::integer: {
-      uint8_t buf[1 + max_varint_size];
-      buf[0] = index;
-      auto n = write_varint(buf + 1, zigzag_encode(alt<3>(v)));
-      out_.insert(out_.end(), buf, buf + 1 + n);
-      return true;
-    }
+      return out;
+    case wire_tag::boolean:
+      *out++ = alt<1>(v) ? 1 : 0;
+      return out;
+    case wire_tag::count:
+      return out + write_varint(out, alt<2>(v));
+    case wire_tag::integer:
+      return out + write_varint(out, zigzag_encode(alt<3>(v)));
     case wire_tag::real: {
       uint64_t bits;
       double d = alt<4>(v);
       std::memcpy(&bits, &d, sizeof(bits));
-      uint8_t buf[9];
-      buf[0] = index;
-      store_le64(buf + 1, bits);
-      out_.insert(out_.end(), buf, buf + 9);
-      return true;
+      return raw_le64(out, bits);
     }
     case wire_tag::string:
-      out_.push_back(index);
-      put_string(alt<5>(v));
-      return true;
-    case wire_tag::address: {
-      const auto& bytes = alt<6>(v).bytes();
-      uint8_t buf[17];
-      buf[0] = index;
-      std::memcpy(buf + 1, bytes.data(), 16);
-      out_.insert(out_.end(), buf, buf + 17);
-      return true;
-    }
+      return raw_string(out, alt<5>(v));
+    case wire_tag::address:
+      std::memcpy(out, alt<6>(v).bytes().data(), 16);
+      return out + 16;
     case wire_tag::subnet: {
       const auto& sn = alt<7>(v);
-      uint8_t buf[18];
-      buf[0] = index;
-      std::memcpy(buf + 1, sn.network().bytes().data(), 16);
-      buf[17] = sn.raw_len();
-      out_.insert(out_.end(), buf, buf + 18);
-      return true;
+      std::memcpy(out, sn.network().bytes().data(), 16);
+      out[16] = sn.raw_len();
+      return out + 17;
     }
     case wire_tag::port: {
       const auto& p = alt<8>(v);
-      uint8_t buf[4] = {index, static_cast<uint8_t>(p.number() >> 8),
-                        static_cast<uint8_t>(p.number()),
-                        static_cast<uint8_t>(p.type())};
-      out_.insert(out_.end(), buf, buf + 4);
-      return true;
+      out[0] = static_cast<uint8_t>(p.number() >> 8);
+      out[1] = static_cast<uint8_t>(p.number());
+      out[2] = static_cast<uint8_t>(p.type());
+      return out + 3;
     }
-    case wire_tag::timestamp: {
-      uint8_t buf[9];
-      buf[0] = index;
-      auto ns = alt<9>(v).time_since_epoch().count();
-      store_le64(buf + 1, static_cast<uint64_t>(ns));
-      out_.insert(out_.end(), buf, buf + 9);
-      return true;
-    }
-    case wire_tag::timespan: {
-      uint8_t buf[1 + max_varint_size];
-      buf[0] = index;
-      auto n = write_varint(buf + 1, zigzag_encode(alt<10>(v).count()));
-      out_.insert(out_.end(), buf, buf + 1 + n);
-      return true;
-    }
+    case wire_tag::timestamp:
+      return raw_le64(out, static_cast<uint64_t>(
+                             alt<9>(v).time_since_epoch().count()));
+    case wire_tag::timespan:
+      return out + write_varint(out, zigzag_encode(alt<10>(v).count()));
     case wire_tag::enum_value:
-      out_.push_back(index);
-      put_string(alt<11>(v).name);
-      return true;
+      return raw_string(out, alt<11>(v).name);
     case wire_tag::set:
-      return put_sequence(index, alt<12>(v), depth_left);
-    case wire_tag::table: {
-      if (depth_left == 0)
-        return false;
-      const auto& xs = alt<13>(v);
-      out_.push_back(index);
-      put_varint(xs.size());
-      for (const auto& [key, val] : xs)
-        if (!put_value(key, depth_left - 1) || !put_value(val, depth_left - 1))
-          return false;
-      return true;
-    }
+      return raw_sequence(out, alt<12>(v));
+    case wire_tag::table:
+      out += write_varint(out, alt<13>(v).size());
+      for (const auto& [key, val] : alt<13>(v))
+        out = raw_value(raw_value(out, key), val);
+      return out;
     case wire_tag::vector:
-      return put_sequence(index, alt<14>(v), depth_left);
+      return raw_sequence(out, alt<14>(v));
   }
-  return false; // unreachable: the variant has exactly 15 alternatives
+  return out; // unreachable: the variant has exactly 15 alternatives
+}
+
+} // namespace
+
+size_t encoded_size(const data& x) noexcept {
+  return size_of(x, max_nesting_depth);
+}
+
+uint8_t* encode_to(uint8_t* out, const data& x) noexcept {
+  return raw_value(out, x);
+}
+
+bool writer::put(const data& x) {
+  auto n = encoded_size(x);
+  if (n == npos)
+    return false;
+  auto mark = out_.size();
+  out_.resize(mark + n);
+  encode_to(out_.data() + mark, x);
+  return true;
 }
 
 bool encode(const data& x, std::vector<uint8_t>& out) {

@@ -54,15 +54,20 @@ public:
 
   std::vector<uint8_t>& buffer() noexcept { return out_; }
 
+  /// What `encoded_size` returns for a value nested too deeply.
+  static constexpr size_t npos = static_cast<size_t>(-1);
+
 private:
-  bool put_value(const data& x, size_t depth_left);
-
-  /// A set or vector: tag, element count, elements one level deeper.
-  template <class Sequence>
-  bool put_sequence(uint8_t tag, const Sequence& xs, size_t depth_left);
-
   std::vector<uint8_t>& out_;
 };
+
+/// Bytes the encoding of `x` takes, or `writer::npos` if `x` nests
+/// containers deeper than `max_nesting_depth`.
+size_t encoded_size(const data& x) noexcept;
+
+/// Writes the encoding of `x` to `out`, which has room for
+/// `encoded_size(x)` bytes (not npos), and returns the end of what it wrote.
+uint8_t* encode_to(uint8_t* out, const data& x) noexcept;
 
 /// Appends the encoding of `x` to `out`. Returns false (and leaves `out`
 /// unchanged) if `x` nests containers deeper than `max_nesting_depth`.

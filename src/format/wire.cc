@@ -87,12 +87,12 @@ bool read_bounded_string(reader& r, const char* what, uint64_t limit,
   return r.read_bytes(out.data(), out.size());
 }
 
+/// Reads into the string `t` holds already, keeping its buffer.
 bool read_topic(reader& r, topic& t) {
-  std::string str;
-  if (!read_bounded_string(r, "topic", max_wire_topic_size, str))
-    return false;
+  auto str = std::move(t).move_string();
+  auto ok = read_bounded_string(r, "topic", max_wire_topic_size, str);
   t = topic{std::move(str)};
-  return true;
+  return ok;
 }
 
 bool valid_filter(const std::vector<topic>& filter) noexcept {
@@ -280,21 +280,52 @@ expected<filter_update> read_filter_update(const uint8_t* payload,
 
 // -- data ---------------------------------------------------------------------
 
+namespace {
+
+/// Writes `x` as `width` big-endian bytes and returns the end.
+uint8_t* raw_be(uint8_t* out, uint64_t x, size_t width) noexcept {
+  for (size_t i = 0; i < width; ++i)
+    out[i] = static_cast<uint8_t>(x >> (8 * (width - 1 - i)));
+  return out + width;
+}
+
+/// Origin, sequence number, TTL and flags.
+constexpr size_t data_fixed_size = 16 + 4 + 8 + 2 + 1;
+
+} // namespace
+
+// The hot path of every publication to a TCP peer: sized first, then written
+// with one resize of `out` (see data_writer.cc for why).
 bool write_data_frame(const node_id& origin, uint64_t seq, uint16_t ttl,
                       bool targeted, const topic& dst, const data& payload,
                       std::vector<uint8_t>& out) {
-  if (!origin.valid() || dst.string().size() > max_wire_topic_size)
+  const auto& name = dst.string();
+  if (!origin.valid() || name.size() > max_wire_topic_size)
     return false;
-  return write_frame(out, frame_type::data, [&](writer& w) {
-    put_node_id(w, origin);
-    put_be(w, seq, 8);
-    put_be(w, ttl, 2);
-    w.put_u8(targeted ? data_flag_targeted : 0);
-    w.put_string(dst.string());
-    // The value runs to the end of the payload: the frame length delimits
-    // it, so it needs no length prefix of its own.
-    return w.put(payload);
-  });
+  auto value_size = encoded_size(payload);
+  if (value_size == writer::npos)
+    return false;
+  auto size = data_fixed_size + varint_size(name.size()) + name.size()
+              + value_size;
+  if (size > max_frame_payload)
+    return false;
+  auto start = out.size();
+  out.resize(start + frame_header_size + size);
+  auto p = out.data() + start;
+  write_frame_header(p, frame_type::data, static_cast<uint32_t>(size));
+  p += frame_header_size;
+  std::memcpy(p, origin.bytes().data(), 16);
+  p = raw_be(p + 16, origin.process_id(), 4);
+  p = raw_be(p, seq, 8);
+  p = raw_be(p, ttl, 2);
+  *p++ = targeted ? data_flag_targeted : 0;
+  p += write_varint(p, name.size());
+  if (!name.empty())
+    std::memcpy(p, name.data(), name.size());
+  // The value runs to the end of the payload: the frame length delimits
+  // it, so it needs no length prefix of its own.
+  encode_to(p + name.size(), payload);
+  return true;
 }
 
 bool write_data_frame(const data_frame& x, std::vector<uint8_t>& out) {
@@ -304,7 +335,7 @@ bool write_data_frame(const data_frame& x, std::vector<uint8_t>& out) {
 
 namespace {
 
-bool read_data_fields(reader& r, data_frame& x) {
+bool read_data_fields(reader& r, data_routing& x, topic& dst, data& value) {
   if (!read_node_id(r, x.origin) || !read_be64(r, x.seq)
       || !read_be16(r, x.ttl))
     return false;
@@ -317,13 +348,30 @@ bool read_data_fields(reader& r, data_frame& x) {
   if ((flags & ~data_flag_targeted) != 0)
     return r.fail(at, "unknown data flags 0x%02x", static_cast<unsigned>(flags));
   x.targeted = (flags & data_flag_targeted) != 0;
-  return read_topic(r, x.dst) && r.read(x.payload);
+  return read_topic(r, dst) && r.read(value);
 }
 
 } // namespace
 
 expected<data_frame> read_data_frame(const uint8_t* payload, size_t size) {
-  return read_frame<data_frame>("data", payload, size, read_data_fields);
+  data_frame result;
+  data_routing routing;
+  if (auto err = read_data_frame(payload, size, routing, result.dst,
+                                 result.payload))
+    return err;
+  result.origin = routing.origin;
+  result.seq = routing.seq;
+  result.ttl = routing.ttl;
+  result.targeted = routing.targeted;
+  return result;
+}
+
+broker::error read_data_frame(const uint8_t* payload, size_t size,
+                              data_routing& routing, topic& dst, data& value) {
+  reader r{payload, size};
+  if (read_data_fields(r, routing, dst, value) && r.expect_end())
+    return {};
+  return frame_error("data", r);
 }
 
 // -- heartbeat ----------------------------------------------------------------

@@ -83,6 +83,14 @@ struct data_frame {
   data payload;
 };
 
+/// The fields of a data frame besides its topic and value.
+struct data_routing {
+  node_id origin;
+  uint64_t seq = 0;
+  uint16_t ttl = 0;
+  bool targeted = false;
+};
+
 /// Liveness probe.
 struct heartbeat {
   /// Opaque to the receiver; senders count up per connection.
@@ -159,6 +167,13 @@ expected<filter_update> read_filter_update(const uint8_t* payload,
                                            size_t size);
 
 expected<data_frame> read_data_frame(const uint8_t* payload, size_t size);
+
+/// Decodes a data frame into caller-owned parts; `dst` and `value` keep the
+/// buffers they hold where they can (see `reader::read`), so decoding into
+/// a recycled message allocates nothing. Returns a default error on
+/// success; on failure the parts hold unspecified but valid values.
+broker::error read_data_frame(const uint8_t* payload, size_t size,
+                              data_routing& routing, topic& dst, data& value);
 
 expected<heartbeat> read_heartbeat(const uint8_t* payload, size_t size);
 

@@ -281,16 +281,8 @@ bool connection::handle_frame(format::frame_type type, const uint8_t* payload,
       cbs_.on_hello(*this, std::move(*msg));
       return !closed_;
     }
-    case frame_type::data: {
-      auto msg = format::read_data_frame(payload, size);
-      if (!msg)
-        return reject(msg.error());
-      cbs_.on_data(*this, detail::envelope{
-                            data_message{std::move(msg->dst),
-                                         std::move(msg->payload)},
-                            msg->origin, msg->seq, msg->ttl, msg->targeted});
-      return !closed_;
-    }
+    case frame_type::data:
+      return handle_data(payload, size);
     case frame_type::filter_update: {
       auto msg = format::read_filter_update(payload, size);
       if (!msg)
@@ -312,6 +304,25 @@ bool connection::handle_frame(format::frame_type type, const uint8_t* payload,
     }
   }
   return true;
+}
+
+bool connection::handle_data(const uint8_t* payload, size_t size) {
+  // Decode straight into a recycled message: its topic and value buffers
+  // usually fit the next message of the same stream.
+  auto blk = detail::reuse_message_block();
+  auto msg = detail::adopt_message_block(blk);
+  format::data_routing routing;
+  auto err = format::read_data_frame(payload, size, routing, blk->topic_,
+                                     blk->data_);
+  detail::seal_message_block(blk);
+  if (err) {
+    fail(err, reason_for(err));
+    return false;
+  }
+  cbs_.on_data(*this, detail::envelope{std::move(msg), routing.origin,
+                                       routing.seq, routing.ttl,
+                                       routing.targeted});
+  return !closed_;
 }
 
 void connection::fail(error err, std::optional<format::goodbye_reason> bye) {

@@ -107,6 +107,7 @@ private:
   void handle_input();
   bool handle_frame(format::frame_type type, const uint8_t* payload,
                     size_t size);
+  bool handle_data(const uint8_t* payload, size_t size);
   void schedule_tick();
   void tick();
   void fail(error err, std::optional<format::goodbye_reason> bye = {});

@@ -14,6 +14,7 @@
 #include "format/data_writer.hh"
 #include "format/identical.hh"
 #include "format/limits.hh"
+#include "format/wire.hh"
 #include "hex_util.hh"
 
 using namespace broker;
@@ -280,6 +281,11 @@ TEST(FormatNesting, OnePastTheLimitFails) {
   data deep_key = table{{nest_vectors(format::max_nesting_depth), 1}};
   EXPECT_FALSE(format::encode(deep_key, buf));
   EXPECT_EQ(buf, bytes{0x42});
+  EXPECT_EQ(format::encoded_size(deep_key), format::writer::npos);
+  // So does a data frame carrying such a value.
+  EXPECT_FALSE(format::write_data_frame(node_id::random(), 1, 1, false,
+                                        topic{"/t"}, deep_key, buf));
+  EXPECT_EQ(buf, bytes{0x42});
   // Decoding refuses hand-made input of the same shape.
   bytes raw;
   for (size_t i = 0; i < format::max_nesting_depth + 1; ++i) {
@@ -336,4 +342,35 @@ TEST(FormatNesting, TighterLimitsApply) {
   }
   raw.push_back(0x00);
   EXPECT_FALSE(format::decode(raw, lim));
+}
+
+TEST(FormatDecodeInPlace, SameShapeKeepsBuffers) {
+  auto long_text = std::string(100, 'x');
+  data x = vector{count{1}, long_text, real{1.5}};
+  std::vector<uint8_t> buf;
+  ASSERT_TRUE(format::encode(x, buf));
+  data y = vector{count{7}, std::string(200, 'y'), real{0}};
+  auto& ys = get<vector>(y);
+  auto* elements = ys.data();
+  auto* text = get<std::string>(ys[1]).data();
+  format::reader r{buf};
+  ASSERT_TRUE(r.read(y));
+  EXPECT_EQ(y, x);
+  EXPECT_EQ(get<vector>(y).data(), elements);
+  EXPECT_EQ(get<std::string>(get<vector>(y)[1]).data(), text);
+}
+
+TEST(FormatDecodeInPlace, OtherShapeReplacesTheValue) {
+  data x = vector{std::string{"a"}, set{count{1}, count{2}}};
+  std::vector<uint8_t> buf;
+  ASSERT_TRUE(format::encode(x, buf));
+  data y = vector{table{{count{1}, count{2}}}, count{3}, count{4}};
+  format::reader r{buf};
+  ASSERT_TRUE(r.read(y));
+  EXPECT_EQ(y, x);
+  buf.clear();
+  ASSERT_TRUE(format::encode(data{enum_value{"e"}}, buf));
+  format::reader r2{buf};
+  ASSERT_TRUE(r2.read(y));
+  EXPECT_EQ(y, data{enum_value{"e"}});
 }

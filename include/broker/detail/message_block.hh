@@ -31,6 +31,15 @@ struct message_block {
 /// A block holding `t` and `d` with one reference, from the pool if possible.
 message_block* make_message_block(topic t, data d);
 
+/// A block with one reference whose content is whatever its previous use
+/// left (or empty): for writing a message in place, e.g. decoding into the
+/// buffers a recycled message still owns. Call `seal_message_block` once
+/// the content is final.
+message_block* reuse_message_block();
+
+/// Records whether the pool may keep the final content of `ptr` alive.
+void seal_message_block(message_block* ptr) noexcept;
+
 /// Called when the last reference to `ptr` went away.
 void recycle_message_block(message_block* ptr) noexcept;
 
