@@ -64,7 +64,7 @@ node_id node_id::random() {
 }
 
 bool node_id::valid() const noexcept {
-  return *this != node_id{};
+  return (word(0) | word(1) | pid_) != 0;
 }
 
 size_t node_id::hash() const noexcept {

@@ -54,11 +54,23 @@ bool subscriber_queue::wait_for(std::unique_lock<std::mutex>& guard,
 
 std::vector<data_message> subscriber_queue::pop_all() {
   std::vector<data_message> result;
+  {
+    std::lock_guard guard{mtx_};
+    result.reserve(buf_.size());
+    while (!buf_.empty())
+      result.emplace_back(buf_.take_front());
+    if (policy_ == overflow_policy::block)
+      writable_.notify_all();
+  }
+  // The eventfd read happens outside the lock, so the core never waits for
+  // it (nor the reader for the core's write). A push that slipped in before
+  // the read found the queue empty and lit the flare, which the read may
+  // just have undone: check once more. (Also on an empty queue: that is
+  // how a spurious light goes out.)
+  flare_.extinguish();
   std::lock_guard guard{mtx_};
-  result.reserve(buf_.size());
-  while (!buf_.empty())
-    result.emplace_back(buf_.take_front());
-  after_pop_locked();
+  if (!buf_.empty())
+    flare_.fire();
   return result;
 }
 
@@ -105,11 +117,15 @@ size_t subscriber_queue::push(std::vector<data_message>& batch) {
   }
   batch.clear();
   dropped_ += drops;
-  if (was_empty && !buf_.empty())
-    flare_.fire();
   // A full buffer wakes the reader too: it can never hold more.
   if (wanted_ > 0 && buf_.size() >= std::min(wanted_, capacity_))
     readable_.notify_all();
+  bool light = was_empty && !buf_.empty();
+  guard.unlock();
+  // Outside the lock: the eventfd write wakes a polling reader, which takes
+  // microseconds that the reader would otherwise spend blocked on our lock.
+  if (light)
+    flare_.fire();
   return drops;
 }
 

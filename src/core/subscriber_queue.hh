@@ -16,7 +16,10 @@ namespace broker::detail {
 
 /// The bounded buffer between an endpoint's core (the only producer) and a
 /// subscriber (the only consumer). The core appends whole batches; the flare
-/// is lit exactly while messages are pending.
+/// is lit while messages are pending. Its eventfd is written and read outside
+/// the lock, so for a moment after a `pop_all` it may stay lit over an empty
+/// queue (a spurious wake-up, never a lost one: a push that finds the queue
+/// empty always lights it after its messages are in).
 class subscriber_queue {
 public:
   subscriber_queue(size_t capacity, overflow_policy policy);
