@@ -218,7 +218,7 @@ private:
   void route_remote(peer_batch& batch);
   void route_incoming(envelope& env, uint32_t from);
   void deliver_to_subscribers(const data_message& msg);
-  void forward_to_peers(const envelope& env, uint32_t except);
+  void forward_to_peers(envelope&& env, uint32_t except);
   void flush();
   template <class F>
   void for_each_route(route_cache& cache, const prefix_index<uint32_t>& routes,

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <utility>
 
 namespace broker::detail {
 
@@ -34,7 +35,8 @@ void core::drain() {
 void core::route_local(publish_request& req) {
   if (req.source && req.source->drop_all)
     return;
-  envelope env{req.msg, id_, ++seq_, ttl_, req.target != nullptr};
+  // The request is done with its message: only its source is used later.
+  envelope env{std::move(req.msg), id_, ++seq_, ttl_, req.target != nullptr};
   if (env.targeted) {
     auto i = peer_index_by_id_.find(*req.target);
     if (i == peer_index_by_id_.end() || !peers_[i->second].established)
@@ -46,7 +48,7 @@ void core::route_local(publish_request& req) {
     return;
   }
   // Own publications go to peers only, never to local subscribers.
-  forward_to_peers(env, UINT32_MAX);
+  forward_to_peers(std::move(env), UINT32_MAX);
 }
 
 void core::route_remote(peer_batch& batch) {
@@ -72,7 +74,7 @@ void core::route_incoming(envelope& env, uint32_t from) {
   if (ttl == 0)
     return;
   env.ttl = ttl;
-  forward_to_peers(env, from);
+  forward_to_peers(std::move(env), from);
 }
 
 template <class F>
@@ -114,18 +116,29 @@ void core::deliver_to_subscribers(const data_message& msg) {
   });
 }
 
-void core::forward_to_peers(const envelope& env, uint32_t except) {
+void core::forward_to_peers(envelope&& env, uint32_t except) {
   ++epoch_;
+  auto enqueue = [this](uint32_t slot, auto&& x) {
+    auto& peer = peers_[slot];
+    if (peer.pending.empty())
+      touched_peers_.push_back(slot);
+    peer.pending.emplace_back(std::forward<decltype(x)>(x));
+  };
+  // Every recipient but the last gets a copy; the last takes `env` itself,
+  // which saves the common single-peer case a reference count round trip.
+  auto last = UINT32_MAX;
   auto& t = env.msg.get_topic().string();
   for_each_route(peer_cache_, peer_routes_, t, [&](uint32_t slot) {
     auto& peer = peers_[slot];
     if (slot == except || peer.epoch == epoch_ || !peer.established)
       return;
     peer.epoch = epoch_;
-    if (peer.pending.empty())
-      touched_peers_.push_back(slot);
-    peer.pending.emplace_back(env);
+    if (last != UINT32_MAX)
+      enqueue(last, std::as_const(env));
+    last = slot;
   });
+  if (last != UINT32_MAX)
+    enqueue(last, std::move(env));
 }
 
 void core::flush() {

@@ -152,6 +152,10 @@ message_block* reuse_message_block() {
   if (c.ready.size == 0)
     return new message_block(topic{}, data{});
   auto result = c.ready.pop();
+  // The free list links blocks another thread touched last: start fetching
+  // the next one now rather than stall on it at the next message.
+  if (c.ready.head != nullptr)
+    __builtin_prefetch(c.ready.head, 1);
   result->refs.store(1, std::memory_order_relaxed);
   return result;
 }
