@@ -94,7 +94,8 @@ public:
   }
 
 private:
-  friend data_message detail::adopt_message_block(detail::message_block*) noexcept;
+  friend data_message
+  detail::adopt_message_block(detail::message_block*) noexcept;
 
   explicit data_message(detail::message_block* ptr) noexcept : ptr_(ptr) {}
 

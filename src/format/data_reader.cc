@@ -318,7 +318,7 @@ bool reader::read_value(data& x, size_t depth_left) {
       if (!read_length(at, "vector", limits_.max_container_size, 1, n))
         return false;
       // Reading into a vector that is already there keeps its buffer and
-      // lets each element keep its own (see read_into).
+      // lets each element keep its own (see `read`).
       auto* xs = std::get_if<vector>(&v);
       if (xs == nullptr)
         xs = &v.emplace<vector>();
