@@ -33,6 +33,26 @@ void expect_update(subscriber& events, const data& old_value,
   EXPECT_EQ(upd.new_value(), new_value);
 }
 
+/// A memory master `name` on `a` and its clone on `b`, which peered with
+/// `a` first; `first_key` written and seen by the clone.
+struct master_and_clone {
+  master_and_clone(const std::string& name, const data& first_key,
+                   const data& first_value)
+    : peered(b.peer(a)),
+      m(*a.attach_master(name, backend::memory)),
+      c(*b.attach_clone(name)) {
+    m.put(first_key, first_value);
+    in_sync = eventually([&] { return value_at(c, first_key) == first_value; });
+  }
+
+  endpoint a;
+  endpoint b;
+  bool peered;
+  store m;
+  store c;
+  bool in_sync = false;
+};
+
 } // namespace
 
 TEST(StoreAudience, SubscriberAddedAfterWritesSeesTheNextEvent) {
@@ -77,15 +97,11 @@ TEST(StoreAudience, EventsStopAndResumeWithTheirReaders) {
 }
 
 TEST(StoreAudience, CloneEventsFollowTheirReaders) {
-  endpoint a;
-  endpoint b;
-  ASSERT_TRUE(b.peer(a));
-  auto m = *a.attach_master("ce", backend::memory);
-  auto c = *b.attach_clone("ce");
-  m.put("k", 1);
-  ASSERT_TRUE(eventually([&] { return value_at(c, "k") == data{1}; }));
-  auto events = b.make_subscriber({events_of("ce")});
-  m.put("k", 2);
+  master_and_clone s{"ce", "k", 1};
+  ASSERT_TRUE(s.peered);
+  ASSERT_TRUE(s.in_sync);
+  auto events = s.b.make_subscriber({events_of("ce")});
+  s.m.put("k", 2);
   expect_update(events, data{1}, data{2});
 }
 
@@ -106,13 +122,11 @@ TEST(StoreAudience, ClonePeeredAfterTheWritesGetsThemAll) {
 }
 
 TEST(StoreAudience, WritesWhileUnpeeredReachTheCloneAfterRepeering) {
-  endpoint a;
-  endpoint b;
-  ASSERT_TRUE(b.peer(a));
-  auto m = *a.attach_master("gap", backend::memory);
-  auto c = *b.attach_clone("gap");
-  m.put("before", 1);
-  ASSERT_TRUE(eventually([&] { return value_at(c, "before") == data{1}; }));
+  master_and_clone s{"gap", "before", 1};
+  ASSERT_TRUE(s.peered);
+  ASSERT_TRUE(s.in_sync);
+  auto &a = s.a, &b = s.b;
+  auto &m = s.m, &c = s.c;
   ASSERT_TRUE(b.unpeer(a));
   ASSERT_TRUE(eventually([&] { return a.peers().empty(); }));
   m.put("while-apart", 2); // skipped broadcast, sequence number advances
@@ -133,13 +147,11 @@ TEST(StoreAudience, WritesWhileUnpeeredReachTheCloneAfterRepeering) {
 // numbers ahead stands in for a lost one: if the clone applied it, the
 // key "forged" would stay in its copy for good.
 TEST(StoreAudience, CloneResyncsOnAGapInTheUpdateNumbers) {
-  endpoint a;
-  endpoint b;
-  ASSERT_TRUE(b.peer(a));
-  auto m = *a.attach_master("seq", backend::memory);
-  auto c = *b.attach_clone("seq");
-  m.put("k1", 1); // update 1
-  ASSERT_TRUE(eventually([&] { return value_at(c, "k1") == data{1}; }));
+  master_and_clone s{"seq", "k1", 1}; // update 1
+  ASSERT_TRUE(s.peered);
+  ASSERT_TRUE(s.in_sync);
+  auto &a = s.a, &b = s.b;
+  auto &m = s.m, &c = s.c;
   detail::store_command forged;
   forged.type = detail::store_command::tag::put;
   forged.seq = 3; // update 2 never arrives
