@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """An independent raw peer for Broker's native peering protocol v1.
 
-Written from docs ZEEK-WIRE.md alone (standard library only) so that it can
+Written from ZEEK-WIRE.md alone (standard library only) so that it can
 check our C++ endpoint from the outside.  Section numbers (§) refer to that
 document.
 
