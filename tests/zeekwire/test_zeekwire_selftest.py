@@ -735,3 +735,11 @@ def test_connector_accepts_drop_conn_as_error(pool):
             zw.RawPeer.connect("127.0.0.1", listener.port, A, timeout=WAIT)
         assert dropped.value.code == 28
         result.result(timeout=WAIT)
+
+
+def test_cli_decode(capsys):
+    assert zw.main(["decode", "07 5a45454b"]) == 0
+    assert "Probe" in capsys.readouterr().out
+    body = load_transcript(TRANSCRIPTS[0])[-1][3]
+    assert zw.main(["decode", body.hex()]) == 0
+    assert "BYE" in capsys.readouterr().out

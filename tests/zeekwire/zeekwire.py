@@ -1537,7 +1537,11 @@ class RawPeer:
 
     def _on_message(self, msg: NodeMessage) -> None:
         if msg.type == PING and self.auto_pong and msg.sender != self.own_id:
-            self._answer_ping(msg)
+            try:
+                self._answer_ping(msg)
+            except (BrokenPipeError, ConnectionResetError):
+                # The pinging side may hang up right away; keep the ping.
+                self.peer_closed = True
         if msg.type == ROUTING_UPDATE and msg.sender == self.peer_id:
             self.peer_filter = msg.filter()
             self.routing_updates.append(list(self.peer_filter))
@@ -1678,9 +1682,14 @@ class Listener:
 # CLI
 
 def _cli_decode(hex_body: str) -> str:
+    """Handshake message if the body parses as one exactly, else a node
+    message (a frame does not say which phase it belongs to)."""
     body = bytes.fromhex(hex_body.replace(" ", ""))
-    if body and body[0] >= TAG_HELLO and len(body) < 37:
-        return repr(decode_handshake(body))
+    if body and TAG_HELLO <= body[0] <= TAG_ORIGINATOR_ACK:
+        try:
+            return repr(decode_handshake(body))
+        except DecodeError:
+            pass
     msg = decode_node_message(body)
     return f"{msg!r}\n  payload: {decode_payload(msg)!r}"
 
