@@ -9,29 +9,26 @@
 
 namespace broker {
 
-/// Identifies an endpoint: 128 random bits plus the id of the process that
-/// created it. A default-constructed id is invalid (all zero).
+/// Identifies an endpoint: the 16-byte id of Broker's native peering
+/// protocol v1, a random version-4 UUID. A default-constructed id is invalid
+/// (all zero, the "nil" id of the wire).
 ///
-/// Text form: 32 lowercase hex digits, `#`, the decimal process id, e.g.
-/// `3f2a...9c#4711` (upstream prints CAF's `<40 hex>#<pid>`; both are opaque
-/// strings to users).
+/// Text form: the UUID's 8-4-4-4-12 lowercase hex groups, e.g.
+/// `5746d8ee-3644-4bd2-9f54-d5a44c26c2a1`, as upstream 2.3+ prints it.
 class node_id {
 public:
   using bytes_type = std::array<uint8_t, 16>;
 
-  node_id() noexcept : bytes_{}, pid_(0) {}
+  node_id() noexcept : bytes_{} {}
 
-  node_id(const bytes_type& bytes, uint32_t pid) noexcept
-    : bytes_(bytes), pid_(pid) {}
+  explicit node_id(const bytes_type& bytes) noexcept : bytes_(bytes) {}
 
-  /// A fresh random id for the calling process.
+  /// A fresh random version-4 UUID.
   static node_id random();
 
   const bytes_type& bytes() const noexcept { return bytes_; }
 
-  uint32_t process_id() const noexcept { return pid_; }
-
-  bool valid() const noexcept;
+  bool valid() const noexcept { return (word(0) | word(1)) != 0; }
 
   explicit operator bool() const noexcept { return valid(); }
 
@@ -42,14 +39,15 @@ public:
   friend bool operator==(const node_id& x, const node_id& y) noexcept {
     // Word compares: every routed message compares ids, and std::array's
     // operator== ends up as a call to memcmp.
-    return x.pid_ == y.pid_
-           && ((x.word(0) ^ y.word(0)) | (x.word(1) ^ y.word(1))) == 0;
+    return ((x.word(0) ^ y.word(0)) | (x.word(1) ^ y.word(1))) == 0;
   }
   friend bool operator!=(const node_id& x, const node_id& y) noexcept {
     return !(x == y);
   }
+  /// The wire's order (memcmp over the bytes): the smaller id of two peers
+  /// is the originator of their handshake.
   friend bool operator<(const node_id& x, const node_id& y) noexcept {
-    return x.bytes_ < y.bytes_ || (x.bytes_ == y.bytes_ && x.pid_ < y.pid_);
+    return x.bytes_ < y.bytes_;
   }
 
 private:
@@ -60,15 +58,15 @@ private:
   }
 
   bytes_type bytes_;
-  uint32_t pid_;
 };
 
-/// Renders `<32 hex>#<pid>`, or an empty string for an invalid id.
+/// Renders the 8-4-4-4-12 form, or an empty string for an invalid id.
 std::string to_string(const node_id& id);
 
 bool convert(const node_id& id, std::string& str);
 
-/// Parses the text form; rejects anything else.
+/// Parses the 8-4-4-4-12 form (either case); rejects anything else,
+/// including the nil id.
 bool convert(const std::string& str, node_id& id);
 
 } // namespace broker

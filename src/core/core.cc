@@ -150,6 +150,7 @@ void core::shutdown() {
   peer_index_by_id_.clear();
   handshakes_.clear();
   conn_slots_.clear();
+  committing_.clear();
   acceptor_.reset();
   timers_.clear();
 }
@@ -160,10 +161,10 @@ void core::stop_on_core_thread() {
     acceptor_->close(ec);
   }
   for (auto& [ptr, hs] : handshakes_)
-    hs.conn->close(format::goodbye_reason::shutdown, "endpoint shut down");
+    hs.conn->close();
   for (auto& slot : peers_)
     if (slot.conn)
-      slot.conn->close(format::goodbye_reason::shutdown, "endpoint shut down");
+      slot.conn->close();
   for (auto& slot : peers_) {
     if (!slot.remote)
       continue;

@@ -35,7 +35,7 @@
 #include "core/prefix_index.hh"
 #include "core/publisher_state.hh"
 #include "core/subscriber_queue.hh"
-#include "format/wire.hh"
+#include "format/peer_extensions.hh"
 #include "net/connection.hh"
 
 namespace asio::ssl {
@@ -198,16 +198,15 @@ private:
     std::shared_ptr<net::connection> conn;
   };
 
-  /// A TCP connection that has not completed its hello exchange yet.
+  /// A TCP connection whose peering is not ready yet (v1 handshake and
+  /// extension probe).
   struct handshake {
     std::shared_ptr<net::connection> conn;
     /// Where we dialled (outbound) or nothing (inbound).
     std::optional<network_info> dialed;
     std::shared_ptr<std::promise<bool>> done;
-    /// The filter our hello carried (to catch up on changes since).
-    filter_type sent_filter;
-    /// Inbound from our own process: the dialler moves the peering to the
-    /// in-memory path and closes this connection.
+    /// Both endpoints live in this process: the peering moves to memory
+    /// and this connection closes.
     bool handing_over = false;
   };
 
@@ -254,6 +253,10 @@ private:
                        std::shared_ptr<std::promise<bool>> done,
                        std::optional<network_info> dialed = std::nullopt,
                        std::optional<network_info> seen_as = std::nullopt);
+  /// Turns a TCP slot that is not ready yet into an in-memory peering
+  /// with `from` (same-process hand-over).
+  void adopt_in_memory(uint32_t slot, const std::shared_ptr<core>& from,
+                       std::optional<network_info> seen_as);
   void on_peer_accepted(node_id from, filter_type filter,
                         std::shared_ptr<std::promise<bool>> done);
   void on_peer_gone(node_id from);
@@ -274,13 +277,17 @@ private:
                         std::optional<network_info> dialed,
                         std::shared_ptr<std::promise<bool>> done,
                         const asio::ip::tcp::endpoint& remote = {});
-  void on_conn_hello(net::connection& conn, format::hello&& msg);
-  void establish(handshake& hs, format::hello&& msg);
-  void resolve_duplicate(uint32_t slot, handshake& hs, format::hello&& msg);
-  bool hand_over(handshake& hs, const format::hello& msg);
+  net::commit_decision on_conn_commit(net::connection& conn,
+                                      const node_id& peer, bool originator);
+  void on_conn_handshake(net::connection& conn, filter_type&& filter);
+  void on_conn_ready(net::connection& conn,
+                     const format::peer_extensions& ext);
+  bool hand_over(handshake& hs);
+  /// Forgets the slot of a connection whose peering never became ready.
+  void detach_connection(net::connection& conn);
   void unpeer_slot(uint32_t slot);
   void on_handshake_closed(net::connection& conn, const error& err);
-  void await_replacement(uint32_t slot);
+  void report_inbound_failure(const endpoint_info& ctx, const error& err);
   std::shared_ptr<asio::ssl::context> tls_context(const endpoint_info& ctx);
   void on_conn_data(net::connection& conn, envelope&& env);
   void on_conn_filter(net::connection& conn, filter_type&& filter);
@@ -288,7 +295,6 @@ private:
   void connect_failed(const network_info& where, const std::string& why,
                       std::shared_ptr<std::promise<bool>> done);
   void redial_after(const network_info& where);
-  format::hello my_hello() const;
   void fire_due_timers();
 
   // -- configuration (immutable after construction) --------------------------
@@ -362,6 +368,8 @@ private:
   std::shared_ptr<asio::ssl::context> tls_;
   std::unordered_map<net::connection*, handshake> handshakes_;
   std::unordered_map<net::connection*, uint32_t> conn_slots_;
+  /// Handshakes that committed to a peer id and have not finished.
+  std::unordered_map<node_id, net::connection*> committing_;
 };
 
 template <class F>

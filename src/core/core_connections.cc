@@ -1,6 +1,7 @@
-// TCP/TLS connections of the core: the hello exchange, the simultaneous-dial
-// rule, and connections going away (docs/protocol.md §5.7, §5.8). Runs on
-// the core thread.
+// TCP/TLS connections of the core: committing to a peer during the v1
+// handshake (redundant connections, ZEEK-WIRE.md §3.5), the extension
+// probe's outcome, and connections going away (docs/protocol.md §5). Runs
+// on the core thread.
 #include "core/core.hh"
 
 #include <asio/ssl/context.hpp>
@@ -10,147 +11,119 @@
 
 namespace broker::detail {
 
-namespace {
-
-/// Whether a connection initiated by `initiator` survives a duplicate
-/// against one initiated by the other side (docs/protocol.md §5.8).
-bool initiated_by_smaller(const node_id& initiator, const node_id& other) {
-  return initiator < other;
-}
-
-} // namespace
-
 void core::start_connection(asio::ip::tcp::socket sock,
                             std::optional<network_info> dialed,
                             std::shared_ptr<std::promise<bool>> done,
                             const asio::ip::tcp::endpoint& remote) {
   net::connection::callbacks cbs;
-  cbs.on_hello = [this](auto& c, auto&& msg) {
-    on_conn_hello(c, std::move(msg));
+  cbs.on_commit = [this](auto& c, const node_id& peer, bool originator) {
+    return on_conn_commit(c, peer, originator);
   };
+  cbs.current_filter = [this] { return filter_; };
+  cbs.on_handshake = [this](auto& c, auto&& f) {
+    on_conn_handshake(c, std::move(f));
+  };
+  cbs.on_ready = [this](auto& c, const auto& ext) { on_conn_ready(c, ext); };
   cbs.on_data = [this](auto& c, auto&& env) { on_conn_data(c, std::move(env)); };
   cbs.on_filter = [this](auto& c, auto&& f) { on_conn_filter(c, std::move(f)); };
   cbs.on_batch_done = [this](auto&) { flush(); };
   cbs.on_closed = [this](auto& c, const error& err) { on_conn_closed(c, err); };
   bool inbound = !dialed.has_value();
+  net::local_identity me{id_, registry::process_token(), shortcut_};
   auto conn = tls_ ? std::make_shared<net::connection>(
                        net::stream{std::move(sock), *tls_}, std::move(cbs),
-                       timing_)
+                       timing_, me)
                    : std::make_shared<net::connection>(
-                       net::stream{std::move(sock)}, std::move(cbs), timing_);
+                       net::stream{std::move(sock)}, std::move(cbs), timing_,
+                       me);
   if (remote.port() != 0)
     conn->remember_remote(remote);
-  auto hello = my_hello();
-  handshakes_.emplace(conn.get(),
-                      handshake{conn, std::move(dialed), done, hello.filter});
-  conn->start(hello, inbound);
+  handshakes_.emplace(conn.get(), handshake{conn, std::move(dialed), done});
+  conn->start(inbound);
 }
 
-void core::on_conn_hello(net::connection& conn, format::hello&& msg) {
+net::commit_decision core::on_conn_commit(net::connection& conn,
+                                          const node_id& peer,
+                                          bool originator) {
+  if (stopped_)
+    return net::commit_decision::shutting_down;
+  // Peered already (over TCP or in memory), or another handshake with the
+  // same peer committed first: this connection is redundant.
+  if (peer_index_by_id_.count(peer) > 0 || committing_.count(peer) > 0)
+    return originator ? net::commit_decision::redundant
+                      : net::commit_decision::responder_dup;
+  committing_.emplace(peer, &conn);
+  return net::commit_decision::proceed;
+}
+
+void core::on_conn_handshake(net::connection& conn, filter_type&& filter) {
   auto i = handshakes_.find(&conn);
   if (i == handshakes_.end())
     return;
-  auto hs = std::move(i->second);
-  handshakes_.erase(i);
-  if (msg.id == id_) {
-    conn.close(format::goodbye_reason::self, "connected to itself");
-    if (hs.done)
-      hs.done->set_value(false);
-    return;
-  }
-  if (shortcut_ && msg.process_token == registry::process_token()
-      && hand_over(hs, msg))
-    return;
-  if (auto j = peer_index_by_id_.find(msg.id); j != peer_index_by_id_.end()) {
-    resolve_duplicate(j->second, hs, std::move(msg));
-    return;
-  }
-  establish(hs, std::move(msg));
-}
-
-bool core::hand_over(handshake& hs, const format::hello& msg) {
-  auto other = registry::find(msg.id);
-  // Both sides must agree, so both need the shortcut enabled.
-  if (!other || other->is_shutdown() || !other->shortcut_)
-    return false;
-  auto& conn = *hs.conn;
-  if (!hs.dialed) {
-    // The dialler drives the switch; wait for its goodbye.
-    hs.handing_over = true;
-    handshakes_.emplace(&conn, std::move(hs));
-    return true;
-  }
-  auto seen_as = network_info{conn.local_address(), conn.local_port()};
-  conn.close(format::goodbye_reason::in_process, "peering in memory");
-  auto done = hs.done ? hs.done : std::make_shared<std::promise<bool>>();
-  request_peering(other, done, *hs.dialed, seen_as);
-  return true;
-}
-
-void core::establish(handshake& hs, format::hello&& msg) {
-  auto& conn = *hs.conn;
+  committing_.erase(conn.peer_id());
+  auto& hs = i->second;
+  // The peer may send data from now on: give it a slot that receives, but
+  // route nothing to it until the extension probe settles (on_conn_ready).
   auto slot = alloc_peer_slot();
   auto& peer = peers_[slot];
   peer.conn = hs.conn;
   peer.outbound = hs.dialed.has_value();
-  auto net_info = hs.dialed ? *hs.dialed
-                            : network_info{conn.remote_address(),
-                                           conn.remote_port()};
-  peer.info = endpoint_info{msg.id, net_info};
-  peer.established = true;
-  peer_index_by_id_[msg.id] = slot;
+  peer.info = endpoint_info{
+    conn.peer_id(),
+    hs.dialed ? *hs.dialed
+              : network_info{conn.remote_address(), conn.remote_port()}};
+  peer_index_by_id_[conn.peer_id()] = slot;
   conn_slots_[&conn] = slot;
-  set_peer_filter(slot, std::move(msg.filter));
-  // Our filter may have grown while the hello was under way.
-  if (hs.sent_filter != filter_)
+  set_peer_filter(slot, std::move(filter));
+  // Our filter may have grown while the handshake was under way.
+  if (conn.sent_filter() != filter_)
     conn.send_filter(filter_);
-  emit<sc::peer_added>(peer.info, "handshake successful");
-  if (hs.done)
-    hs.done->set_value(true);
 }
 
-void core::resolve_duplicate(uint32_t slot, handshake& hs,
-                             format::hello&& msg) {
-  auto& peer = peers_[slot];
-  bool new_is_ours = hs.dialed.has_value();
-  bool keep_new;
-  if (!peer.conn)
-    keep_new = !peer.remote; // In memory beats any connection; a slot that
-                             // lost its connection takes this one.
-  else if (peer.outbound == new_is_ours)
-    keep_new = true; // Same initiator: it redialled, the old one is stale.
-  else
-    keep_new = new_is_ours ? initiated_by_smaller(id_, msg.id)
-                           : initiated_by_smaller(msg.id, id_);
-  if (hs.done)
-    hs.done->set_value(true);
-  // The losing connection keeps reading until the peer closes it: data the
-  // peer sent on it before it learned of the duplicate still arrives.
-  if (!keep_new) {
-    if (peer.remote) {
-      hs.conn->close(format::goodbye_reason::duplicate, "already peered");
-      return;
-    }
-    conn_slots_[hs.conn.get()] = slot;
-    hs.conn->retire(format::goodbye_reason::duplicate, "already peered");
+void core::on_conn_ready(net::connection& conn,
+                         const format::peer_extensions& ext) {
+  auto i = handshakes_.find(&conn);
+  auto j = conn_slots_.find(&conn);
+  if (i == handshakes_.end() || j == conn_slots_.end())
     return;
-  }
-  if (auto old = std::move(peer.conn))
-    old->retire(format::goodbye_reason::duplicate,
-                "replaced by a newer connection");
-  peer.conn = hs.conn;
-  peer.outbound = new_is_ours;
-  if (hs.dialed)
-    peer.info.network = *hs.dialed;
-  conn_slots_[hs.conn.get()] = slot;
-  set_peer_filter(slot, std::move(msg.filter));
-  if (hs.sent_filter != filter_)
-    hs.conn->send_filter(filter_);
-  // Messages kept while the slot had no connection go out now.
-  if (!peer.pending.empty()) {
-    touched_peers_.push_back(slot);
-    flush();
-  }
+  if (shortcut_ && ext.ours && ext.shortcut
+      && ext.process_token == registry::process_token() && hand_over(i->second))
+    return;
+  auto done = std::move(i->second.done);
+  handshakes_.erase(i);
+  auto& peer = peers_[j->second];
+  peer.established = true;
+  emit<sc::peer_added>(peer.info, "handshake successful");
+  if (done)
+    done->set_value(true);
+}
+
+bool core::hand_over(handshake& hs) {
+  auto& conn = *hs.conn;
+  auto other = registry::find(conn.peer_id());
+  // Both sides must agree, so both need the shortcut enabled.
+  if (!other || other->is_shutdown() || !other->shortcut_)
+    return false;
+  detach_connection(conn);
+  hs.handing_over = true;
+  if (!hs.dialed)
+    return true; // The dialler drives the switch; wait for it to close.
+  auto seen_as = network_info{conn.local_address(), conn.local_port()};
+  auto done = hs.done ? hs.done : std::make_shared<std::promise<bool>>();
+  auto dialed = *hs.dialed;
+  conn.close();
+  request_peering(other, done, dialed, seen_as);
+  return true;
+}
+
+void core::detach_connection(net::connection& conn) {
+  auto j = conn_slots_.find(&conn);
+  if (j == conn_slots_.end())
+    return;
+  auto slot = j->second;
+  conn_slots_.erase(j);
+  if (peers_[slot].conn.get() == &conn && !peers_[slot].established)
+    drop_peer(slot);
 }
 
 void core::on_conn_data(net::connection& conn, envelope&& env) {
@@ -168,7 +141,11 @@ void core::on_conn_filter(net::connection& conn, filter_type&& filter) {
 void core::on_conn_closed(net::connection& conn, const error& err) {
   // Deliver what the connection's last read batch routed.
   flush();
+  if (auto i = committing_.find(conn.peer_id());
+      i != committing_.end() && i->second == &conn)
+    committing_.erase(i);
   if (handshakes_.count(&conn) > 0) {
+    detach_connection(conn);
     on_handshake_closed(conn, err);
     return;
   }
@@ -177,12 +154,6 @@ void core::on_conn_closed(net::connection& conn, const error& err) {
     return;
   auto slot = i->second;
   conn_slots_.erase(i);
-  if (peers_[slot].conn.get() != &conn && peers_[slot].conn)
-    return; // A retired duplicate ended; the peering has another one.
-  if (conn.goodbye_received() == format::goodbye_reason::duplicate) {
-    await_replacement(slot);
-    return;
-  }
   auto info = peers_[slot].info;
   bool redial = peers_[slot].outbound && info.network
                 && info.network->retry.count() > 0;
@@ -194,60 +165,48 @@ void core::on_conn_closed(net::connection& conn, const error& err) {
     redial_after(*info.network);
 }
 
-void core::await_replacement(uint32_t slot) {
-  // The peer closed this connection as the loser of a simultaneous dial
-  // (docs/protocol.md §5.8): its other connection is on the way. Keep the
-  // peering without a connection until it arrives, or report it lost.
-  auto id = peers_[slot].info.node;
-  peers_[slot].conn.reset();
-  auto timer = std::make_shared<asio::steady_timer>(
-    io_, timing_.handshake_timeout);
-  timer->async_wait([this, timer, id](std::error_code ec) {
-    auto i = peer_index_by_id_.find(id);
-    if (ec || stopped_ || i == peer_index_by_id_.end())
-      return;
-    auto& peer = peers_[i->second];
-    if (peer.conn || peer.remote)
-      return;
-    auto info = peer.info;
-    drop_peer(i->second);
-    emit<sc::peer_lost>(info, "lost connection to remote peer");
-  });
-}
-
 void core::on_handshake_closed(net::connection& conn, const error& err) {
   auto i = handshakes_.find(&conn);
   auto hs = std::move(i->second);
   handshakes_.erase(i);
-  auto where = hs.dialed.value_or(
-    network_info{conn.remote_address(), conn.remote_port()});
-  auto bye = conn.goodbye_received();
   if (hs.handing_over)
     return; // The peering lives on in memory.
-  if (bye == format::goodbye_reason::duplicate) {
-    // The peer keeps another connection to us.
+  auto where = hs.dialed.value_or(
+    network_info{conn.remote_address(), conn.remote_port()});
+  endpoint_info ctx{conn.peer_id(), where};
+  if (conn.found_redundant()
+      || conn.drop_received() == format::drop_code::redundant_connection) {
+    // The peer and we are peered on another connection already.
     if (hs.done)
-      hs.done->set_value(true);
+      hs.done->set_value(peer_index_by_id_.count(conn.peer_id()) > 0);
+    return;
+  }
+  if (conn.connected_to_self()) {
+    emit(error{ec::peer_invalid, ctx, "connected to itself"});
+    if (hs.done)
+      hs.done->set_value(false);
     return;
   }
   if (!hs.dialed) {
-    // Anything that fails on our port gets reported, scans included; a
-    // connection that just ended is a disconnect during the handshake.
-    auto code = !err || err.code() == ec::peer_unavailable
-                  ? ec::peer_disconnect_during_handshake
-                  : err.code();
-    emit(error{code, endpoint_info{node_id{}, where},
-               err ? err.message()
-                   : std::string{"peer said goodbye during the handshake"}});
+    report_inbound_failure(ctx, err);
     return;
   }
   if (err && err.code() != ec::peer_unavailable)
-    emit(error{err.code(), endpoint_info{node_id{}, where}, err.message()});
+    emit(error{err.code(), ctx, err.message()});
   if (hs.done && where.retry.count() <= 0)
-    emit(error{ec::peer_disconnect_during_handshake,
-               endpoint_info{node_id{}, where},
+    emit(error{ec::peer_disconnect_during_handshake, ctx,
                "connection closed during the handshake"});
   connect_failed(where, "failed to complete handshake", hs.done);
+}
+
+void core::report_inbound_failure(const endpoint_info& ctx, const error& err) {
+  // Anything that fails on our port gets reported, scans included; a
+  // connection that just ended is a disconnect during the handshake.
+  auto code = !err || err.code() == ec::peer_unavailable
+                ? ec::peer_disconnect_during_handshake
+                : err.code();
+  emit(error{code, ctx,
+             err ? err.message() : std::string{"connection ended"}});
 }
 
 } // namespace broker::detail

@@ -1,5 +1,4 @@
-// Peering over TCP: listening, dialling with retries, the hello exchange,
-// and connections coming and going. Runs on the core thread; the public
+// Peering over TCP: listening, dialling with retries, unpeering. Runs on the core thread; the public
 // entry points post to it.
 #include "core/core.hh"
 
@@ -16,14 +15,6 @@
 
 namespace broker::detail {
 
-
-format::hello core::my_hello() const {
-  format::hello result;
-  result.id = id_;
-  result.process_token = registry::process_token();
-  result.filter = filter_;
-  return result;
-}
 
 std::shared_ptr<asio::ssl::context>
 core::tls_context(const endpoint_info& ctx) {

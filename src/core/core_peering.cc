@@ -137,8 +137,10 @@ void core::on_peer_request(std::shared_ptr<core> from, filter_type filter,
   if (i == peer_index_by_id_.end()) {
     slot = add_peer_slot(from, false);
     peers_[slot].info.network = std::move(seen_as);
-  } else
+  } else {
     slot = i->second; // Both sides dialled at once: one peering results.
+    adopt_in_memory(slot, from, std::move(seen_as));
+  }
   set_peer_filter(slot, std::move(filter));
   auto& peer = peers_[slot];
   if (!peer.established) {
@@ -148,6 +150,21 @@ void core::on_peer_request(std::shared_ptr<core> from, filter_type filter,
   from->post([target = from.get(), me = id_, f = filter_, done] {
     target->on_peer_accepted(me, f, done);
   });
+}
+
+void core::adopt_in_memory(uint32_t slot, const std::shared_ptr<core>& from,
+                           std::optional<network_info> seen_as) {
+  auto& peer = peers_[slot];
+  if (!peer.conn || peer.established)
+    return;
+  // A TCP connection from the same process whose extension probe has not
+  // finished here yet: the dialler moved the peering into memory already.
+  conn_slots_.erase(peer.conn.get());
+  if (auto i = handshakes_.find(peer.conn.get()); i != handshakes_.end())
+    i->second.handing_over = true;
+  peer.conn.reset();
+  peer.remote = from;
+  peer.info.network = std::move(seen_as);
 }
 
 void core::on_peer_accepted(node_id from, filter_type filter,
@@ -188,7 +205,7 @@ void core::unpeer_slot(uint32_t slot) {
   bool established = peers_[slot].established;
   if (auto& conn = peers_[slot].conn) {
     conn_slots_.erase(conn.get());
-    conn->close(format::goodbye_reason::shutdown, "unpeered");
+    conn->say_goodbye();
   } else if (auto& remote = peers_[slot].remote) {
     remote->post(
       [target = remote.get(), me = id_] { target->on_peer_gone(me); });
@@ -224,7 +241,7 @@ void core::handle_peer_overflow(uint32_t slot, size_t count) {
   if (policy == overflow_policy::disconnect) {
     if (auto conn = peer.conn) {
       conn_slots_.erase(conn.get());
-      conn->close(format::goodbye_reason::shutdown, "send buffer overflow");
+      conn->close();
     } else {
       auto remote = peer.remote;
       remote->post(

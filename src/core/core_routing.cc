@@ -63,7 +63,9 @@ void core::route_remote(peer_batch& batch) {
 void core::route_incoming(envelope& env, uint32_t from) {
   if (env.origin == id_ || env.ttl == 0)
     return;
-  if (!window_of(env.origin).accept(env.seq))
+  // Plain v1 messages carry no sequence number (the sender field names the
+  // last hop only): they cannot be told apart, so nothing is suppressed.
+  if (env.seq != 0 && !window_of(env.origin).accept(env.seq))
     return;
   deliver_to_subscribers(env.msg);
   if (env.targeted || !forward_)
@@ -195,11 +197,11 @@ void core::send_to_connection(uint32_t slot, bool shared) {
   size_t unencodable = 0;
   for (auto& env : peer.pending) {
     bool sent;
-    if (shared) {
-      auto frame = encoded_.frame_of(env);
+    if (shared && !env.targeted) {
+      auto frame = encoded_.frame_of(env, id_, conn.extensions().ours);
       sent = !frame.empty();
       if (sent)
-        peer.conn->send_encoded(frame.data, frame.size);
+        conn.send_encoded(frame.data, frame.size);
     } else {
       sent = peer.conn->send_data(env);
     }

@@ -6,12 +6,14 @@
 #include <vector>
 
 #include "core/envelope.hh"
-#include "format/wire.hh"
+#include "format/node_message.hh"
 
 namespace broker::detail {
 
-/// The data frames encoded during one flush of the core, so that a message
-/// going to several TCP peers is encoded once and its bytes copied to each.
+/// The data messages encoded during one flush of the core, so that a
+/// message going to several TCP peers is encoded once and its bytes copied
+/// to each. Only broadcasts (receiver nil) are shared; a peer of ours gets
+/// the extended form, any other the plain one.
 class frame_cache {
 public:
   struct frame {
@@ -20,16 +22,18 @@ public:
     bool empty() const noexcept { return size == 0; }
   };
 
-  /// The frame of `env`, encoding it on first use; empty if the message
-  /// exceeds the wire format's limits. Valid until the next call.
-  frame frame_of(const envelope& env) {
-    key k{&env.msg.get_topic(), env.ttl};
+  /// The frame of `env` as `sender` broadcasts it, encoding it on first
+  /// use; empty if the message exceeds the wire format's limits. Valid
+  /// until the next call.
+  frame frame_of(const envelope& env, const node_id& sender, bool ext) {
+    ext = ext && env.seq != 0;
+    key k{&env.msg.get_topic(), env.ttl, ext};
     if (auto i = index_.find(k); i != index_.end())
       return frame{bytes_.data() + i->second.first, i->second.second};
     auto start = bytes_.size();
-    if (!format::write_data_frame(env.origin, env.seq, env.ttl, env.targeted,
-                                  env.msg.get_topic(), env.msg.get_data(),
-                                  bytes_))
+    if (!format::write_data_message(bytes_, sender, node_id{}, env.ttl,
+                                    env.msg.get_topic(), env.msg.get_data(),
+                                    ext ? env.origin : node_id{}, env.seq))
       bytes_.resize(start);
     auto size = bytes_.size() - start;
     index_.emplace(k, std::make_pair(start, size));
@@ -48,14 +52,15 @@ private:
   struct key {
     const void* msg;
     uint16_t ttl;
+    bool ext;
     bool operator==(const key& other) const noexcept {
-      return msg == other.msg && ttl == other.ttl;
+      return msg == other.msg && ttl == other.ttl && ext == other.ext;
     }
   };
 
   struct key_hash {
     size_t operator()(const key& k) const noexcept {
-      return std::hash<const void*>{}(k.msg) ^ k.ttl;
+      return std::hash<const void*>{}(k.msg) ^ (size_t{k.ttl} << 1) ^ k.ext;
     }
   };
 

@@ -1,20 +1,19 @@
+// A connection's transport, node messages and liveness; the handshake is in
+// connection_handshake.cc.
 #include "net/connection.hh"
+#include "net/connection_state.hh"
 
 #include <algorithm>
 #include <cstring>
+
+#include "format/data_reader.hh"
+#include "format/frame.hh"
 
 namespace broker::net {
 
 namespace {
 
 constexpr size_t read_chunk = 64 * 1024;
-
-/// The goodbye a receiver sends for a frame it cannot accept.
-format::goodbye_reason reason_for(const error& err) {
-  return err.code() == ec::peer_incompatible
-           ? format::goodbye_reason::incompatible
-           : format::goodbye_reason::protocol_error;
-}
 
 std::string seconds_text(std::chrono::milliseconds ms) {
   auto text = std::to_string(ms.count() / 1000.0);
@@ -24,13 +23,22 @@ std::string seconds_text(std::chrono::milliseconds ms) {
   return text + "s";
 }
 
+bool same_bytes(const format::node_view& msg,
+                const std::vector<uint8_t>& bytes) {
+  return !bytes.empty() && msg.payload_size == bytes.size()
+         && std::memcmp(msg.payload, bytes.data(), bytes.size()) == 0;
+}
+
 } // namespace
 
-connection::connection(stream s, callbacks cbs, connection_timing timing)
+connection::connection(stream s, callbacks cbs, connection_timing timing,
+                       local_identity me)
   : stream_(std::move(s)),
     cbs_(std::move(cbs)),
     timing_(timing),
-    ticker_(stream_.socket().get_executor()) {
+    me_(me),
+    ticker_(stream_.socket().get_executor()),
+    state_(state::tls) {
   std::error_code ec;
   auto& sock = stream_.socket();
   if (auto ep = sock.remote_endpoint(ec); !ec) {
@@ -51,11 +59,11 @@ void connection::remember_remote(const asio::ip::tcp::endpoint& ep) {
   port_ = ep.port();
 }
 
-void connection::start(const format::hello& mine, bool inbound) {
+void connection::start(bool inbound) {
   started_ = last_rx_ = last_tx_ = clock::now();
   schedule_tick();
   stream_.async_handshake(inbound, [self = shared_from_this(),
-                                    mine](std::error_code ec) {
+                                    inbound](std::error_code ec) {
     if (self->closed_)
       return;
     if (ec) {
@@ -63,23 +71,21 @@ void connection::start(const format::hello& mine, bool inbound) {
                        "TLS handshake failed: " + ec.message()});
       return;
     }
-    self->begin_peering(mine);
+    self->begin_handshake(inbound);
   });
 }
 
-void connection::begin_peering(const format::hello& mine) {
-  format::write_hello(mine, out_);
-  flush();
-  read_some();
-}
+// -- output --------------------------------------------------------------------
 
 bool connection::send_data(const detail::envelope& env) {
-  if (closed_ || retired_)
+  if (closed_ || state_ == state::leaving)
     return true;
   auto start = out_.size();
-  if (!format::write_data_frame(env.origin, env.seq, env.ttl, env.targeted,
-                                env.msg.get_topic(), env.msg.get_data(),
-                                out_))
+  auto receiver = env.targeted ? peer_ : node_id{};
+  bool ext = ext_.ours && env.seq != 0;
+  if (!format::write_data_message(out_, me_.id, receiver, env.ttl,
+                                  env.msg.get_topic(), env.msg.get_data(),
+                                  ext ? env.origin : node_id{}, env.seq))
     return false;
   out_data_.emplace_back(start, out_.size() - start);
   ++out_msgs_;
@@ -87,7 +93,7 @@ bool connection::send_data(const detail::envelope& env) {
 }
 
 void connection::send_encoded(const uint8_t* frame, size_t size) {
-  if (closed_ || retired_)
+  if (closed_ || state_ == state::leaving)
     return;
   out_data_.emplace_back(out_.size(), size);
   out_.insert(out_.end(), frame, frame + size);
@@ -99,7 +105,7 @@ size_t connection::drop_queued_data(size_t n) {
   if (k == 0)
     return 0;
   // Close the holes: keep what lies between and after the dropped frames
-  // (other frames, e.g. filter updates and heartbeats, are never dropped).
+  // (control messages such as routing updates and pings are never dropped).
   auto base = out_.data();
   auto dst = out_data_[0].first;
   size_t removed = 0;
@@ -119,31 +125,44 @@ size_t connection::drop_queued_data(size_t n) {
 }
 
 void connection::send_filter(const filter_type& filter) {
-  if (closed_ || retired_)
+  if (closed_ || !handshake_done() || state_ == state::leaving)
     return;
-  format::write_filter_update(format::filter_update{filter}, out_);
+  format::write_routing_update(out_, me_.id, peer_, filter);
   flush();
 }
 
-void connection::close(format::goodbye_reason reason, std::string message) {
+void connection::send_ping(format::msg_type type, const node_id& to,
+                           const uint8_t* payload, size_t size) {
+  format::write_ping(out_, type, me_.id, to, payload, size);
+}
+
+void connection::say_goodbye() {
+  if (closed_ || state_ == state::leaving)
+    return;
+  if (!handshake_done()) {
+    close();
+    return;
+  }
+  state_ = state::leaving;
+  bye_sent_ = clock::now();
+  bye_payload_ = format::bye_payload(reinterpret_cast<uintptr_t>(this));
+  send_ping(format::msg_type::ping, peer_, bye_payload_.data(),
+            bye_payload_.size());
+  flush();
+}
+
+void connection::close() {
   if (closed_)
     return;
   closed_ = true;
-  // Best effort: a goodbye that fits the socket buffer goes out at once; a
+  // Best effort: a BYE that fits the socket buffer goes out at once; a
   // peer that stopped reading gets none.
-  if (writing_.empty()) {
-    format::write_goodbye(format::goodbye{reason, std::move(message)}, out_);
+  if (writing_.empty() && handshake_done()) {
+    auto bye = format::bye_payload(reinterpret_cast<uintptr_t>(this));
+    send_ping(format::msg_type::ping, peer_, bye.data(), bye.size());
     stream_.write_now(asio::buffer(out_));
   }
   shut();
-}
-
-void connection::retire(format::goodbye_reason reason, std::string message) {
-  if (closed_ || retired_)
-    return;
-  format::write_goodbye(format::goodbye{reason, std::move(message)}, out_);
-  flush();
-  retired_ = true;
 }
 
 void connection::shut() {
@@ -175,9 +194,8 @@ void connection::flush() {
 // -- liveness ------------------------------------------------------------------
 
 void connection::schedule_tick() {
-  auto period = got_hello_ ? timing_.heartbeat_interval
-                           : std::min(timing_.heartbeat_interval,
-                                      timing_.handshake_timeout);
+  auto period = std::min({timing_.heartbeat_interval,
+                          timing_.handshake_timeout, timing_.bye_timeout});
   ticker_.expires_after(period);
   ticker_.async_wait([self = shared_from_this()](std::error_code ec) {
     if (!ec && !self->closed_)
@@ -187,26 +205,40 @@ void connection::schedule_tick() {
 
 void connection::tick() {
   auto now = clock::now();
-  if (!got_hello_) {
-    if (now - started_ >= timing_.handshake_timeout) {
-      fail(error{ec::peer_timeout,
-                 "no handshake within "
-                   + seconds_text(timing_.handshake_timeout)});
-      return;
-    }
-  } else if (timing_.peer_timeout.count() > 0
-             && now - last_rx_ >= timing_.peer_timeout) {
-    fail(error{ec::peer_timeout, "no frame from the peer for "
-                                   + seconds_text(timing_.peer_timeout)},
-         format::goodbye_reason::timeout);
+  if (!check_deadlines(now))
     return;
-  }
-  if (got_hello_ && !retired_
+  if (state_ == state::ready
       && now - last_tx_ >= timing_.heartbeat_interval) {
-    format::write_heartbeat(format::heartbeat{++heartbeats_}, out_);
+    auto payload = format::heartbeat_payload(++heartbeats_);
+    send_ping(format::msg_type::ping, peer_, payload.data(), payload.size());
     flush();
   }
   schedule_tick();
+}
+
+bool connection::check_deadlines(clock::time_point now) {
+  if (state_ == state::leaving) {
+    if (now - bye_sent_ < timing_.bye_timeout)
+      return true;
+    closed_ = true;
+    shut();
+    cbs_.on_closed(*this, error{});
+    return false;
+  }
+  if (state_ != state::ready) {
+    if (now - started_ < timing_.handshake_timeout)
+      return true;
+    fail(error{ec::peer_timeout, "no handshake within "
+                                   + seconds_text(timing_.handshake_timeout)});
+    return false;
+  }
+  if (timing_.peer_timeout.count() > 0
+      && now - last_rx_ >= timing_.peer_timeout) {
+    fail(error{ec::peer_timeout, "no message from the peer for "
+                                   + seconds_text(timing_.peer_timeout)});
+    return false;
+  }
+  return true;
 }
 
 // -- input ---------------------------------------------------------------------
@@ -237,20 +269,28 @@ void connection::read_some() {
 void connection::handle_input() {
   size_t pos = 0;
   while (!closed_) {
-    format::frame_header hdr;
+    // The phase can change between two frames of one read: bytes after the
+    // last handshake message are node messages.
+    auto phase = handshake_done() ? format::frame_phase::node
+                                  : format::frame_phase::handshake;
+    uint32_t size = 0;
     error err;
-    auto status = format::parse_frame_header(in_.data() + pos, in_used_ - pos,
-                                             hdr, &err);
-    if (status == format::header_status::invalid) {
-      fail(err, reason_for(err));
+    auto status = format::parse_frame(in_.data() + pos, in_used_ - pos, phase,
+                                      size, &err);
+    if (status == format::frame_status::incomplete)
+      break;
+    if (status == format::frame_status::invalid) {
+      fail(err);
       return;
     }
-    if (status == format::header_status::incomplete
-        || in_used_ - pos < format::frame_header_size + hdr.payload_size)
-      break;
-    auto payload = in_.data() + pos + format::frame_header_size;
-    pos += format::frame_header_size + hdr.payload_size;
-    if (!handle_frame(hdr.type, payload, hdr.payload_size))
+    auto body = in_.data() + pos + format::frame_prefix_size;
+    pos += format::frame_prefix_size + size;
+    if (status == format::frame_status::skip)
+      continue;
+    bool ok = phase == format::frame_phase::node
+                ? handle_node_frame(body, size)
+                : handle_handshake_frame(body, size);
+    if (!ok)
       return;
   }
   if (closed_)
@@ -258,82 +298,113 @@ void connection::handle_input() {
   // Keep the partial frame at the front for the next read.
   std::memmove(in_.data(), in_.data() + pos, in_used_ - pos);
   in_used_ -= pos;
+  flush();
   if (cbs_.on_batch_done)
     cbs_.on_batch_done(*this);
 }
 
-bool connection::handle_frame(format::frame_type type, const uint8_t* payload,
-                              size_t size) {
-  using format::frame_type;
-  auto reject = [this](error err) {
-    fail(err, reason_for(err));
+bool connection::handle_node_frame(const uint8_t* body, size_t size) {
+  format::node_view msg;
+  if (!format::read_node_message(body, size, msg)) {
+    fail(error{ec::invalid_data, "malformed node message envelope"});
     return false;
-  };
-  if (!got_hello_ && type != frame_type::hello)
-    return reject(error{ec::invalid_data, "expected a hello frame first"});
-  switch (type) {
-    case frame_type::hello: {
-      auto msg = format::read_hello(payload, size);
-      if (!msg || got_hello_)
-        return reject(msg ? error{ec::invalid_data, "second hello"}
-                          : msg.error());
-      got_hello_ = true;
-      cbs_.on_hello(*this, std::move(*msg));
-      return !closed_;
-    }
-    case frame_type::data:
-      return handle_data(payload, size);
-    case frame_type::filter_update: {
-      auto msg = format::read_filter_update(payload, size);
-      if (!msg)
-        return reject(msg.error());
-      cbs_.on_filter(*this, std::move(msg->filter));
-      return !closed_;
-    }
-    case frame_type::heartbeat:
-      if (auto msg = format::read_heartbeat(payload, size); !msg)
-        return reject(msg.error());
-      return true;
-    case frame_type::goodbye: {
-      auto msg = format::read_goodbye(payload, size);
-      goodbye_ = msg ? msg->reason : format::goodbye_reason::protocol_error;
-      closed_ = true;
-      shut();
-      cbs_.on_closed(*this, error{});
-      return false;
-    }
   }
-  return true;
+  switch (msg.type) {
+    case static_cast<uint8_t>(format::msg_type::data):
+    case format::ext_data_type:
+      return handle_data(msg);
+    case static_cast<uint8_t>(format::msg_type::routing_update): {
+      filter_type filter;
+      if (!format::read_routing_update(msg, filter)) {
+        fail(error{ec::invalid_data, "malformed routing_update"});
+        return false;
+      }
+      cbs_.on_filter(*this, std::move(filter));
+      return !closed_;
+    }
+    case static_cast<uint8_t>(format::msg_type::ping):
+      return handle_ping(msg);
+    case static_cast<uint8_t>(format::msg_type::pong):
+      return handle_pong(msg);
+    default:
+      // Store commands and types of later versions: not ours to handle
+      // (yet); dropping them is what Broker 8.x does with unknown input.
+      return true;
+  }
 }
 
-bool connection::handle_data(const uint8_t* payload, size_t size) {
+bool connection::handle_data(const format::node_view& msg) {
+  detail::envelope env;
+  auto payload = msg.payload;
+  auto size = msg.payload_size;
+  if (msg.type == format::ext_data_type) {
+    format::ext_data_prefix prefix;
+    if (!format::read_ext_data_prefix(msg, prefix)) {
+      fail(error{ec::invalid_data, "truncated extended data message"});
+      return false;
+    }
+    env.origin = prefix.origin;
+    env.seq = prefix.seq;
+    payload += format::ext_data_prefix_size;
+    size -= format::ext_data_prefix_size;
+  } else {
+    // Plain v1 names only the last hop: no duplicate suppression possible.
+    env.origin = msg.sender;
+  }
   // Decode straight into a recycled message: its topic and value buffers
   // usually fit the next message of the same stream.
   auto blk = detail::reuse_message_block();
-  auto msg = detail::adopt_message_block(blk);
-  format::data_routing routing;
-  auto err = format::read_data_frame(payload, size, routing, blk->topic_,
-                                     blk->data_);
+  env.msg = detail::adopt_message_block(blk);
+  auto name = std::move(blk->topic_).move_string();
+  name.assign(msg.topic.data(), msg.topic.size());
+  blk->topic_ = topic{std::move(name)};
+  auto err = format::decode(payload, size, blk->data_);
   detail::seal_message_block(blk);
   if (err) {
-    fail(err, reason_for(err));
+    fail(error{ec::invalid_data, "undecodable data message on topic "
+                                   + std::string{msg.topic} + ": "
+                                   + err.message()});
     return false;
   }
-  cbs_.on_data(*this, detail::envelope{std::move(msg), routing.origin,
-                                       routing.seq, routing.ttl,
-                                       routing.targeted});
+  env.ttl = msg.ttl;
+  env.targeted = msg.receiver == me_.id;
+  cbs_.on_data(*this, std::move(env));
   return !closed_;
 }
 
-void connection::fail(error err, std::optional<format::goodbye_reason> bye) {
-  if (closed_)
-    return;
-  if (bye) {
-    close(*bye, err.message());
-  } else {
+bool connection::handle_ping(const format::node_view& msg) {
+  if (state_ == state::probing || state_ == state::ready) {
+    format::peer_extensions theirs;
+    if (format::read_extension_probe(msg.payload, msg.payload_size, theirs))
+      ext_ = theirs;
+  }
+  send_ping(format::msg_type::pong, msg.sender, msg.payload, msg.payload_size);
+  return true;
+}
+
+bool connection::handle_pong(const format::node_view& msg) {
+  if (state_ == state::probing && same_bytes(msg, probe_payload_)) {
+    state_ = state::ready;
+    cbs_.on_ready(*this, ext_);
+    return !closed_;
+  }
+  if (state_ == state::leaving && same_bytes(msg, bye_payload_)) {
     closed_ = true;
     shut();
+    cbs_.on_closed(*this, error{});
+    return false;
   }
+  return true; // Heartbeat answers: any frame proves the peer alive.
+}
+
+void connection::fail(error err) {
+  if (closed_)
+    return;
+  closed_ = true;
+  // A drop_conn queued by the handshake goes out if the socket takes it.
+  if (writing_.empty() && !out_.empty())
+    stream_.write_now(asio::buffer(out_));
+  shut();
   cbs_.on_closed(*this, err);
 }
 

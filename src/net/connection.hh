@@ -12,130 +12,211 @@
 #include <vector>
 
 #include "broker/error.hh"
+#include "broker/node_id.hh"
 #include "broker/topic.hh"
 #include "core/envelope.hh"
-#include "format/wire.hh"
+#include "format/handshake.hh"
+#include "format/node_message.hh"
+#include "format/peer_extensions.hh"
 #include "net/stream.hh"
 
 namespace broker::net {
 
-/// Deadlines of a connection (docs/protocol.md §5.7, docs/configuration.md).
+/// Deadlines of a connection (docs/protocol.md §5, docs/configuration.md).
 struct connection_timing {
-  /// From connect to the peer's hello (TLS handshake included).
+  /// From connect until the peering is ready: TLS, the v1 handshake and
+  /// the extension probe.
   std::chrono::milliseconds handshake_timeout{10'000};
-  /// A heartbeat goes out after this long without sending anything.
+  /// A ping goes out after this long without sending anything.
   std::chrono::milliseconds heartbeat_interval{1'000};
-  /// An established peer that sends nothing for this long is dropped;
-  /// zero disables the check.
+  /// A peer that sends nothing for this long is dropped; zero disables it.
   std::chrono::milliseconds peer_timeout{10'000};
+  /// How long an orderly unpeer waits for the pong to its BYE ping.
+  std::chrono::milliseconds bye_timeout{3'000};
 };
 
-/// One connection to a peer over TCP or TLS. It lives on its endpoint's
-/// io_context, so every member runs on the core thread and every callback
-/// fires there. Reads parse as many frames as arrived; writes go out in
-/// batches: frames queue in one buffer while the previous one is written.
+/// Who we are on a connection.
+struct local_identity {
+  node_id id;
+  /// Announced to peers of ours (peer_extensions).
+  uint64_t process_token = 0;
+  bool shortcut = false;
+};
+
+/// What the owner decides when a handshake wants to commit to a peer
+/// (ZEEK-WIRE.md §3.5).
+enum class commit_decision : uint8_t {
+  proceed,
+  redundant,     ///< drop_conn 39: we are peered or peering already
+  responder_dup, ///< drop_conn 40 (the responder's answer to the same)
+  shutting_down, ///< drop_conn 28
+};
+
+/// One connection to a peer over TCP or TLS, speaking Broker's native
+/// protocol v1 (docs/protocol.md). It lives on its endpoint's io_context,
+/// so every member runs on the core thread and every callback fires there.
+/// Reads parse as many frames as arrived; writes go out in batches: frames
+/// queue in one buffer while the previous one is written.
 class connection : public std::enable_shared_from_this<connection> {
 public:
   struct callbacks {
-    std::function<void(connection&, format::hello&&)> on_hello;
+    /// A handshake is about to commit to `peer`; `originator` tells our
+    /// role. Called at most once per connection.
+    std::function<commit_decision(connection&, const node_id& peer,
+                                  bool originator)>
+      on_commit;
+    /// Our filter as of now (for originator_syn / responder_syn_ack).
+    std::function<filter_type()> current_filter;
+    /// The v1 handshake finished: the peer's filter; node messages may flow
+    /// from now on, and the extension probe runs.
+    std::function<void(connection&, filter_type&&)> on_handshake;
+    /// The extension probe finished: the peering is ready for data.
+    std::function<void(connection&, const format::peer_extensions&)> on_ready;
     std::function<void(connection&, detail::envelope&&)> on_data;
     std::function<void(connection&, filter_type&&)> on_filter;
     /// Called after a batch of incoming frames was handled.
     std::function<void(connection&)> on_batch_done;
-    /// The connection is gone; `err` is empty for a received goodbye
-    /// (see `goodbye_received`).
+    /// The connection is gone; `err` is empty after our own orderly
+    /// goodbye (see `drop_received` for a peer's drop_conn).
     std::function<void(connection&, const error& err)> on_closed;
   };
 
-  connection(stream s, callbacks cbs, connection_timing timing);
+  connection(stream s, callbacks cbs, connection_timing timing,
+             local_identity me);
 
-  /// Runs the TLS handshake (if any), then sends our hello and reads.
-  void start(const format::hello& mine, bool inbound);
+  /// Runs the TLS handshake (if any), then the v1 handshake as acceptor
+  /// (`inbound`) or connector.
+  void start(bool inbound);
 
-  /// Queues a data frame; false if the message exceeds the wire format's
-  /// limits. Call `flush()` after a batch: one write carries all of it.
+  /// Queues a data message; false if it exceeds the wire format's limits.
+  /// Call `flush()` after a batch: one write carries all of it.
   bool send_data(const detail::envelope& env);
 
-  /// Queues an already encoded data frame (see `send_data`).
+  /// Queues an already encoded data message (see `send_data`).
   void send_encoded(const uint8_t* frame, size_t size);
 
   /// Starts writing what is queued unless a write is in progress (whose
   /// completion writes the rest).
   void flush();
 
-  /// Removes up to `n` of the oldest queued data frames that are not being
-  /// written yet (the `drop_oldest` policy); returns how many it removed.
+  /// Removes up to `n` of the oldest queued data messages that are not
+  /// being written yet (the `drop_oldest` policy); returns how many.
   size_t drop_queued_data(size_t n);
 
+  /// Sends a routing_update with our complete filter.
   void send_filter(const filter_type& filter);
 
-  /// Sends a goodbye (best effort) and closes; no callbacks fire afterwards.
-  void close(format::goodbye_reason reason, std::string message);
+  /// Orderly end (unpeer): a BYE ping, then close when its pong arrives or
+  /// after `bye_timeout`. No data goes out after it; `on_closed` fires
+  /// with an empty error.
+  void say_goodbye();
 
-  /// Sends a goodbye and nothing after it, but keeps reading until the peer
-  /// closes: frames it sent before seeing the goodbye still arrive.
-  void retire(format::goodbye_reason reason, std::string message);
+  /// Closes at once (shutdown): a BYE ping if the socket takes it without
+  /// waiting, then close. No callbacks fire afterwards.
+  void close();
 
   bool closed() const noexcept { return closed_; }
 
-  /// The reason of the goodbye that ended the connection, if one arrived.
-  std::optional<format::goodbye_reason> goodbye_received() const noexcept {
-    return goodbye_;
+  /// True once the v1 handshake finished.
+  bool handshake_done() const noexcept;
+
+  /// The peer's id once its hello or version_select named it.
+  const node_id& peer_id() const noexcept { return peer_; }
+
+  /// What the peer announced about itself (valid once ready).
+  const format::peer_extensions& extensions() const noexcept { return ext_; }
+
+  /// The code of a drop_conn the peer sent us, if one ended the connection.
+  std::optional<format::drop_code> drop_received() const noexcept {
+    return drop_received_;
   }
 
-  /// Data frames waiting behind the write in progress (the peer buffer
-  /// bound applies to these; the write in progress holds at most as many
-  /// again).
+  /// True if the connection ended because we dialled ourselves.
+  bool connected_to_self() const noexcept { return self_; }
+
+  /// True if we ended the handshake with drop_conn 39: the peering exists
+  /// on another connection.
+  bool found_redundant() const noexcept { return redundant_; }
+
+  /// The filter our originator_syn / responder_syn_ack carried.
+  const filter_type& sent_filter() const noexcept { return sent_filter_; }
+
+  /// Data messages waiting behind the write in progress (the peer buffer
+  /// bound applies to these).
   size_t waiting_messages() const noexcept { return out_msgs_; }
 
   /// Sets the peer's address if the socket could not tell (it was reset).
   void remember_remote(const asio::ip::tcp::endpoint& ep);
 
   const std::string& remote_address() const noexcept { return address_; }
-
   uint16_t remote_port() const noexcept { return port_; }
-
   const std::string& local_address() const noexcept { return local_address_; }
-
   uint16_t local_port() const noexcept { return local_port_; }
 
 private:
   using clock = std::chrono::steady_clock;
 
-  void begin_peering(const format::hello& mine);
+  enum class state : uint8_t;
+
+  // Handshake (connection_handshake.cc).
+  void begin_handshake(bool inbound);
+  bool handle_handshake_frame(const uint8_t* body, size_t size);
+  bool on_hello(const format::hello_msg& msg);
+  bool on_version_select(const format::version_select_msg& msg);
+  bool on_drop_conn(const format::drop_conn_msg& msg);
+  bool commit(bool originator);
+  bool send_syn_ack_filter(bool syn);
+  void finish_handshake(filter_type&& filter);
+  bool protocol_error(format::drop_code code, std::string text);
+
+  // Node messages (connection.cc).
+  bool handle_node_frame(const uint8_t* body, size_t size);
+  bool handle_data(const format::node_view& msg);
+  bool handle_ping(const format::node_view& msg);
+  bool handle_pong(const format::node_view& msg);
+  void send_ping(format::msg_type type, const node_id& to,
+                 const uint8_t* payload, size_t size);
+
   void read_some();
   void handle_input();
-  bool handle_frame(format::frame_type type, const uint8_t* payload,
-                    size_t size);
-  bool handle_data(const uint8_t* payload, size_t size);
   void schedule_tick();
   void tick();
-  void fail(error err, std::optional<format::goodbye_reason> bye = {});
+  bool check_deadlines(clock::time_point now);
+  void fail(error err);
   void shut();
 
   stream stream_;
   callbacks cbs_;
   connection_timing timing_;
+  local_identity me_;
   asio::steady_timer ticker_;
   std::string address_;
   uint16_t port_ = 0;
   std::string local_address_;
   uint16_t local_port_ = 0;
+  state state_;
+  node_id peer_;
+  format::peer_extensions ext_;
+  std::vector<uint8_t> probe_payload_;
+  std::vector<uint8_t> bye_payload_;
   std::vector<uint8_t> in_;
   size_t in_used_ = 0;
   std::vector<uint8_t> out_;
-  /// Where each data frame in `out_` starts and how long it is.
+  /// Where each data message in `out_` starts and how long it is.
   std::vector<std::pair<size_t, size_t>> out_data_;
   std::vector<uint8_t> writing_;
   size_t out_msgs_ = 0;
   clock::time_point started_;
   clock::time_point last_rx_;
   clock::time_point last_tx_;
+  clock::time_point bye_sent_;
   uint64_t heartbeats_ = 0;
-  std::optional<format::goodbye_reason> goodbye_;
-  bool got_hello_ = false;
+  std::optional<format::drop_code> drop_received_;
+  filter_type peer_filter_;
+  filter_type sent_filter_;
+  bool self_ = false;
+  bool redundant_ = false;
   bool closed_ = false;
-  bool retired_ = false;
 };
 
 } // namespace broker::net

@@ -13,10 +13,10 @@ namespace {
 node_id fixed_node() {
   node_id::bytes_type bytes{};
   bytes.fill(0x02);
-  return node_id{bytes, 9};
+  return node_id{bytes};
 }
 
-const std::string node_str = "02020202020202020202020202020202#9";
+const std::string node_str = "02020202-0202-0202-0202-020202020202";
 
 endpoint_info fixed_ei() {
   return endpoint_info{fixed_node(), network_info{"10.1.1.1", 80, {}}};

@@ -14,7 +14,7 @@
 #include "format/data_writer.hh"
 #include "format/identical.hh"
 #include "format/limits.hh"
-#include "format/wire.hh"
+#include "format/node_message.hh"
 #include "hex_util.hh"
 
 using namespace broker;
@@ -283,8 +283,8 @@ TEST(FormatNesting, OnePastTheLimitFails) {
   EXPECT_EQ(buf, bytes{0x42});
   EXPECT_EQ(format::encoded_size(deep_key), format::writer::npos);
   // So does a data frame carrying such a value.
-  EXPECT_FALSE(format::write_data_frame(node_id::random(), 1, 1, false,
-                                        topic{"/t"}, deep_key, buf));
+  EXPECT_FALSE(format::write_data_message(buf, node_id::random(), {}, 1,
+                                          topic{"/t"}, deep_key));
   EXPECT_EQ(buf, bytes{0x42});
   // Decoding refuses hand-made input of the same shape.
   bytes raw;

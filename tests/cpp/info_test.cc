@@ -18,10 +18,10 @@ namespace {
 node_id fixed_node() {
   node_id::bytes_type bytes{};
   bytes.fill(0xab);
-  return node_id{bytes, 42};
+  return node_id{bytes};
 }
 
-const std::string fixed_node_str = "abababababababababababababababab#42";
+const std::string fixed_node_str = "abababab-abab-abab-abab-abababababab";
 
 TEST(Info, Timeouts) {
   static_assert(std::is_same_v<timeout::seconds, std::chrono::seconds>);

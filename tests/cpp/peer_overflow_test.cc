@@ -15,7 +15,8 @@
 
 #include "broker/broker.hh"
 #include "format/frame.hh"
-#include "format/wire.hh"
+#include "format/data_reader.hh"
+#include "raw_v1_peer.hh"
 #include "test_util.hh"
 
 using namespace broker;
@@ -43,69 +44,35 @@ count number_of(const data& x) {
   return get<count>(xs[0]);
 }
 
-/// A peer speaking the wire protocol from a raw socket: says hello,
-/// subscribes to /t, and reads only when asked to.
+/// A peer speaking v1 from a raw socket: completes the handshake with the
+/// filter /t, answers the extension probe, and reads only when asked to.
 class raw_peer {
 public:
-  explicit raw_peer(uint16_t port) : sock_(io_) {
-    sock_.connect({asio::ip::make_address("127.0.0.1"), port});
-    format::hello msg;
-    msg.id = node_id::random();
-    msg.filter = {"/t"};
-    std::vector<uint8_t> bytes;
-    format::write_hello(msg, bytes);
-    asio::write(sock_, asio::buffer(bytes));
+  explicit raw_peer(uint16_t port) : peer_(port) {
+    EXPECT_TRUE(peer_.handshake({"/t"}));
+    EXPECT_TRUE(peer_.answer_probe());
   }
 
-  /// Reads data frames until one carries a number of at least `last`
+  /// Reads data messages until one carries a number of at least `last`
   /// (empty result after 10 s without input); their numbers in order.
   std::vector<count> read_until(count last) {
     std::vector<count> result;
     for (;;) {
-      uint8_t head[format::frame_header_size];
-      if (!read_exact(head, sizeof(head)))
+      auto body = peer_.await(static_cast<uint8_t>(format::msg_type::data));
+      format::node_view msg;
+      if (!body || !format::read_node_message(body->data(), body->size(), msg))
         return {};
-      format::frame_header hdr;
-      if (format::parse_frame_header(head, sizeof(head), hdr)
-          != format::header_status::ok)
+      auto value = format::decode(msg.payload, msg.payload_size);
+      if (!value)
         return {};
-      std::vector<uint8_t> payload(hdr.payload_size);
-      if (!read_exact(payload.data(), payload.size()))
-        return {};
-      if (hdr.type != format::frame_type::data)
-        continue;
-      auto frame = format::read_data_frame(payload.data(), payload.size());
-      if (!frame)
-        return {};
-      result.push_back(number_of(frame->payload));
+      result.push_back(number_of(*value));
       if (result.back() >= last)
         return result;
     }
   }
 
 private:
-  /// False if the socket fails or stays silent for 10 s.
-  bool read_exact(uint8_t* buf, size_t size) {
-    sock_.non_blocking(true);
-    while (size > 0) {
-      std::error_code ec;
-      auto n = sock_.read_some(asio::buffer(buf, size), ec);
-      if (ec == asio::error::would_block) {
-        pollfd pfd{sock_.native_handle(), POLLIN, 0};
-        if (::poll(&pfd, 1, 10'000) <= 0)
-          return false;
-        continue;
-      }
-      if (ec)
-        return false;
-      buf += n;
-      size -= n;
-    }
-    return true;
-  }
-
-  asio::io_context io_;
-  asio::ip::tcp::socket sock_;
+  test::raw_v1_peer peer_;
 };
 
 /// Publishes messages 0..n-1 of 1 KiB each (more than the socket buffers

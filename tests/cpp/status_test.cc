@@ -16,10 +16,10 @@ namespace {
 node_id fixed_node() {
   node_id::bytes_type bytes{};
   bytes.fill(0x01);
-  return node_id{bytes, 7};
+  return node_id{bytes};
 }
 
-const std::string node_str = "01010101010101010101010101010101#7";
+const std::string node_str = "01010101-0101-0101-0101-010101010101";
 
 endpoint_info fixed_ei() {
   return endpoint_info{fixed_node(), network_info{"127.0.0.1", 4040, {}}};

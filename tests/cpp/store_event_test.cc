@@ -26,7 +26,7 @@ node_id some_node() {
   node_id::bytes_type bytes{};
   for (size_t i = 0; i < bytes.size(); ++i)
     bytes[i] = static_cast<uint8_t>(0xa0 + i);
-  return node_id{bytes, 4711};
+  return node_id{bytes};
 }
 
 struct StoreEvent : ::testing::Test {

@@ -1,5 +1,5 @@
-// Connection faults over plain TCP, driven from a raw socket that speaks the
-// wire protocol by hand: timeouts, heartbeats, goodbyes on bad input,
+// Connection faults over plain TCP, driven from a raw socket that speaks
+// v1 by hand: timeouts, heartbeats, drop_conn and closes on bad input,
 // aborted handshakes, and two endpoints dialling each other at once.
 #include <gtest/gtest.h>
 
@@ -15,12 +15,13 @@
 
 #include "broker/broker.hh"
 #include "format/frame.hh"
-#include "format/wire.hh"
+#include "raw_v1_peer.hh"
 #include "test_util.hh"
 
 using namespace broker;
 using namespace std::chrono_literals;
 using broker::test::eventually;
+using broker::test::raw_v1_peer;
 
 namespace {
 
@@ -34,77 +35,8 @@ configuration plain(std::initializer_list<std::pair<const char*, data>> kvs) {
   return cfg;
 }
 
-/// A peer played by the test: a plain TCP socket, frames written and read
-/// by hand. Reads give up after 10 s.
-class raw_peer {
-public:
-  explicit raw_peer(uint16_t port) : sock_(io_) {
-    sock_.connect({asio::ip::make_address("127.0.0.1"), port});
-    timeval tv{10, 0};
-    setsockopt(sock_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv,
-               sizeof(tv));
-  }
-
-  void send(const std::vector<uint8_t>& bytes) {
-    asio::write(sock_, asio::buffer(bytes));
-  }
-
-  void send_hello(std::vector<topic> filter = {}) {
-    format::hello msg;
-    msg.id = node_id::random();
-    msg.filter = std::move(filter);
-    std::vector<uint8_t> buf;
-    ASSERT_TRUE(format::write_hello(msg, buf));
-    send(buf);
-  }
-
-  /// The next frame, or nothing once the connection is closed.
-  std::optional<std::pair<format::frame_type, std::vector<uint8_t>>>
-  next_frame() {
-    uint8_t hdr_bytes[format::frame_header_size];
-    std::error_code ec;
-    asio::read(sock_, asio::buffer(hdr_bytes), ec);
-    if (ec)
-      return std::nullopt;
-    format::frame_header hdr;
-    if (format::parse_frame_header(hdr_bytes, sizeof(hdr_bytes), hdr)
-        != format::header_status::ok)
-      return std::nullopt;
-    std::vector<uint8_t> payload(hdr.payload_size);
-    asio::read(sock_, asio::buffer(payload), ec);
-    if (ec)
-      return std::nullopt;
-    return std::make_pair(hdr.type, std::move(payload));
-  }
-
-  /// Skips frames up to the next one of `type`.
-  std::optional<std::vector<uint8_t>> await(format::frame_type type) {
-    while (auto frame = next_frame())
-      if (frame->first == type)
-        return std::move(frame->second);
-    return std::nullopt;
-  }
-
-  /// True once the other side closed the connection.
-  bool closed_by_peer() {
-    while (next_frame()) {
-    }
-    return true;
-  }
-
-private:
-  asio::io_context io_;
-  asio::ip::tcp::socket sock_;
-};
-
 error next_error(status_subscriber& ss) {
   return test::next_of<error>(ss);
-}
-
-format::goodbye_reason goodbye_reason_of(const std::vector<uint8_t>& bytes) {
-  auto bye = format::read_goodbye(bytes.data(), bytes.size());
-  EXPECT_TRUE(bye.has_value());
-  return bye ? bye->reason : format::goodbye_reason::shutdown;
 }
 
 } // namespace
@@ -113,7 +45,7 @@ TEST(TcpFault, SilentClientIsDroppedAfterTheHandshakeTimeout) {
   endpoint a{plain({{"broker.handshake-timeout", "200ms"}})};
   auto ss = a.make_status_subscriber();
   auto port = a.listen("127.0.0.1", 0);
-  raw_peer silent{port};
+  raw_v1_peer silent{port};
   EXPECT_EQ(next_error(ss).code(), ec::peer_timeout);
   EXPECT_TRUE(silent.closed_by_peer());
 }
@@ -122,13 +54,17 @@ TEST(TcpFault, IdlePeeringCarriesHeartbeats) {
   endpoint a{plain({{"broker.heartbeat-interval", "50ms"}})};
   auto ss = a.make_status_subscriber(true);
   auto port = a.listen("127.0.0.1", 0);
-  raw_peer peer{port};
-  peer.send_hello();
-  auto hb = peer.await(format::frame_type::heartbeat);
-  ASSERT_TRUE(hb);
-  auto msg = format::read_heartbeat(hb->data(), hb->size());
-  ASSERT_TRUE(msg);
-  EXPECT_EQ(msg->counter, 1u);
+  raw_v1_peer peer{port};
+  ASSERT_TRUE(peer.handshake());
+  ASSERT_TRUE(peer.answer_probe());
+  // Heartbeats are v1 pings ("BRKH" + counter), which every peer answers.
+  auto ping = peer.await(static_cast<uint8_t>(format::msg_type::ping));
+  ASSERT_TRUE(ping);
+  format::node_view msg;
+  ASSERT_TRUE(format::read_node_message(ping->data(), ping->size(), msg));
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(msg.payload), 4), "BRKH");
+  EXPECT_EQ(msg.receiver, peer.id());
+  EXPECT_EQ(msg.topic, "<$>");
 }
 
 TEST(TcpFault, HalfOpenPeerIsDetectedAndLost) {
@@ -136,64 +72,78 @@ TEST(TcpFault, HalfOpenPeerIsDetectedAndLost) {
                     {"broker.peer-timeout", "300ms"}})};
   auto ss = a.make_status_subscriber(true);
   auto port = a.listen("127.0.0.1", 0);
-  raw_peer mute{port};
-  mute.send_hello(); // ... and then nothing, like a host that vanished.
-  auto bye = mute.await(format::frame_type::goodbye);
-  ASSERT_TRUE(bye);
-  EXPECT_EQ(goodbye_reason_of(*bye), format::goodbye_reason::timeout);
+  raw_v1_peer mute{port};
+  ASSERT_TRUE(mute.handshake());
+  ASSERT_TRUE(mute.answer_probe());
+  EXPECT_EQ(test::next_of<status>(ss).code(), sc::peer_added);
+  mute.stop_answering(); // ... and then nothing, like a host that vanished.
+  EXPECT_TRUE(mute.closed_by_peer());
   EXPECT_EQ(next_error(ss).code(), ec::peer_timeout);
   EXPECT_TRUE(eventually([&] { return a.peers().empty(); }));
 }
 
-TEST(TcpFault, MalformedFrameGetsAProtocolErrorGoodbye) {
+TEST(TcpFault, MalformedNodeMessageDropsTheConnection) {
   endpoint a{plain({})};
   auto ss = a.make_status_subscriber();
   auto port = a.listen("127.0.0.1", 0);
-  raw_peer peer{port};
-  peer.send_hello();
-  // A header naming an unknown frame type.
-  peer.send({0x00, 0x00, 0x00, 0x00, format::wire_version, 0x09});
-  auto bye = peer.await(format::frame_type::goodbye);
-  ASSERT_TRUE(bye);
-  EXPECT_EQ(goodbye_reason_of(*bye), format::goodbye_reason::protocol_error);
+  raw_v1_peer peer{port};
+  ASSERT_TRUE(peer.handshake());
+  // A frame shorter than the 37-byte envelope.
+  peer.send({0x00, 0x00, 0x00, 0x03, 0x01, 0x02, 0x03});
+  EXPECT_TRUE(peer.closed_by_peer());
   EXPECT_EQ(next_error(ss).code(), ec::invalid_data);
 }
 
-TEST(TcpFault, ForeignWireVersionGetsAnIncompatibleGoodbye) {
+TEST(TcpFault, UndecodableDataDropsTheConnection) {
   endpoint a{plain({})};
   auto ss = a.make_status_subscriber();
   auto port = a.listen("127.0.0.1", 0);
-  raw_peer peer{port};
+  raw_v1_peer peer{port};
+  ASSERT_TRUE(peer.handshake());
+  peer.send_node(1, "/t", {0x0f}); // tag 15 does not exist
+  EXPECT_TRUE(peer.closed_by_peer());
+  auto err = next_error(ss);
+  EXPECT_EQ(err.code(), ec::invalid_data);
+  EXPECT_NE(err.message().find("/t"), std::string::npos) << err.message();
+}
+
+TEST(TcpFault, UnsupportedVersionsGetDropConn2) {
+  endpoint a{plain({})};
+  auto ss = a.make_status_subscriber();
+  auto port = a.listen("127.0.0.1", 0);
+  raw_v1_peer peer{port};
   std::vector<uint8_t> hello;
-  format::hello msg;
-  msg.id = node_id::random();
-  ASSERT_TRUE(format::write_hello(msg, hello));
-  hello[4] = format::wire_version + 1;
+  format::write_hello(format::hello_msg{peer.id(), 200, 201}, hello);
   peer.send(hello);
-  auto bye = peer.await(format::frame_type::goodbye);
-  ASSERT_TRUE(bye);
-  EXPECT_EQ(goodbye_reason_of(*bye), format::goodbye_reason::incompatible);
+  format::handshake_msg msg;
+  do {
+    msg = peer.next_handshake();
+  } while (std::holds_alternative<format::probe_msg>(msg));
+  auto drop = std::get_if<format::drop_conn_msg>(&msg);
+  ASSERT_TRUE(drop);
+  EXPECT_EQ(drop->code, format::drop_code::peer_incompatible);
+  EXPECT_EQ(drop->description, "unsupported versions offered");
+  EXPECT_TRUE(peer.closed_by_peer());
   EXPECT_EQ(next_error(ss).code(), ec::peer_incompatible);
 }
 
-TEST(TcpFault, ForeignProtocolVersionIsIncompatible) {
+TEST(TcpFault, WrongMagicGetsDropConn38) {
   endpoint a{plain({})};
   auto ss = a.make_status_subscriber();
   auto port = a.listen("127.0.0.1", 0);
-  raw_peer peer{port};
+  raw_v1_peer peer{port};
   std::vector<uint8_t> hello;
-  format::hello msg;
-  msg.id = node_id::random();
-  ASSERT_TRUE(format::write_hello(msg, hello));
-  hello[format::frame_header_size + 5] = 0x02; // protocol version 2
+  format::write_hello(format::hello_msg{peer.id()}, hello);
+  hello[5] ^= 0xff; // first byte of the magic number
   peer.send(hello);
-  auto bye = peer.await(format::frame_type::goodbye);
-  ASSERT_TRUE(bye);
-  EXPECT_EQ(goodbye_reason_of(*bye), format::goodbye_reason::incompatible);
-  auto err = next_error(ss);
-  EXPECT_EQ(err.code(), ec::peer_incompatible);
-  EXPECT_NE(err.message().find("version 2"), std::string::npos)
-    << err.message();
+  format::handshake_msg msg;
+  do {
+    msg = peer.next_handshake();
+  } while (std::holds_alternative<format::probe_msg>(msg));
+  auto drop = std::get_if<format::drop_conn_msg>(&msg);
+  ASSERT_TRUE(drop);
+  EXPECT_EQ(drop->code, format::drop_code::wrong_magic_number);
+  EXPECT_EQ(next_error(ss).code(), ec::invalid_data);
 }
 
 TEST(TcpFault, ConnectionClosedDuringTheHandshake) {

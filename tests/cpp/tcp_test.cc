@@ -9,7 +9,7 @@
 #include <asio/write.hpp>
 
 #include "broker/broker.hh"
-#include "format/wire.hh"
+#include "raw_v1_peer.hh"
 #include "test_util.hh"
 
 using namespace broker;
@@ -215,15 +215,9 @@ TEST(Tcp, PeerThatStopsReadingIsDisconnectedAtTheBufferBound) {
   auto ss = a.make_status_subscriber(true);
   auto port = a.listen("127.0.0.1", 0);
   // A peer that says hello, subscribes to everything, and never reads.
-  asio::io_context io;
-  asio::ip::tcp::socket sock{io};
-  sock.connect({asio::ip::make_address("127.0.0.1"), port});
-  std::vector<uint8_t> hello;
-  format::hello msg;
-  msg.id = node_id::random();
-  msg.filter = {"/t"};
-  ASSERT_TRUE(format::write_hello(msg, hello));
-  asio::write(sock, asio::buffer(hello));
+  test::raw_v1_peer peer{port};
+  ASSERT_TRUE(peer.handshake({"/t"}));
+  ASSERT_TRUE(peer.answer_probe());
   EXPECT_EQ(next_status(ss).code(), sc::peer_added);
   const std::string payload(1024, 'x');
   bool overflowed = false;

@@ -18,7 +18,7 @@ cd "$(dirname "$0")/../.."
 build=$1
 seconds=$2
 case "$build" in /*) ;; *) build="$PWD/$build" ;; esac
-targets=(fuzz_data_decoder fuzz_frame_header fuzz_wire)
+targets=(fuzz_data_decoder fuzz_handshake fuzz_node_message)
 JOBS=${JOBS:-2}
 
 fail_all() {
