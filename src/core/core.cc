@@ -54,6 +54,10 @@ net::connection_timing timing_settings(const configuration& cfg) {
   result.heartbeat_interval = std::max(
     ms{1}, get("broker.heartbeat-interval", result.heartbeat_interval));
   result.peer_timeout = get("broker.peer-timeout", result.peer_timeout);
+  result.bye_timeout = get("broker.unpeer-timeout", result.bye_timeout);
+  result.routing_update_limit = static_cast<uint32_t>(
+    std::min<count>(UINT32_MAX, cfg.get_count("broker.routing-update-limit",
+                                               result.routing_update_limit)));
   return result;
 }
 

@@ -313,15 +313,8 @@ bool connection::handle_node_frame(const uint8_t* body, size_t size) {
     case static_cast<uint8_t>(format::msg_type::data):
     case format::ext_data_type:
       return handle_data(msg);
-    case static_cast<uint8_t>(format::msg_type::routing_update): {
-      filter_type filter;
-      if (!format::read_routing_update(msg, filter)) {
-        fail(error{ec::invalid_data, "malformed routing_update"});
-        return false;
-      }
-      cbs_.on_filter(*this, std::move(filter));
-      return !closed_;
-    }
+    case static_cast<uint8_t>(format::msg_type::routing_update):
+      return handle_routing_update(msg);
     case static_cast<uint8_t>(format::msg_type::ping):
       return handle_ping(msg);
     case static_cast<uint8_t>(format::msg_type::pong):
@@ -369,6 +362,31 @@ bool connection::handle_data(const format::node_view& msg) {
   env.ttl = msg.ttl;
   env.targeted = msg.receiver == me_.id;
   cbs_.on_data(*this, std::move(env));
+  return !closed_;
+}
+
+bool connection::handle_routing_update(const format::node_view& msg) {
+  // Each update replaces the whole filter and rebuilds routes: a peer that
+  // sends them without end would keep the core busy for nothing.
+  if (timing_.routing_update_limit > 0) {
+    if (last_rx_ - updates_since_ >= std::chrono::seconds{1}) {
+      updates_since_ = last_rx_;
+      updates_ = 0;
+    }
+    if (++updates_ > timing_.routing_update_limit) {
+      fail(error{ec::peer_invalid,
+                 "routing update flood: more than "
+                   + std::to_string(timing_.routing_update_limit)
+                   + " per second"});
+      return false;
+    }
+  }
+  filter_type filter;
+  if (!format::read_routing_update(msg, filter)) {
+    fail(error{ec::invalid_data, "malformed routing_update"});
+    return false;
+  }
+  cbs_.on_filter(*this, std::move(filter));
   return !closed_;
 }
 

@@ -33,6 +33,9 @@ struct connection_timing {
   std::chrono::milliseconds peer_timeout{10'000};
   /// How long an orderly unpeer waits for the pong to its BYE ping.
   std::chrono::milliseconds bye_timeout{3'000};
+  /// Routing updates a peer may send per second before it counts as
+  /// flooding and is dropped; zero disables the check.
+  uint32_t routing_update_limit = 1000;
 };
 
 /// Who we are on a connection.
@@ -172,6 +175,7 @@ private:
   // Node messages (connection.cc).
   bool handle_node_frame(const uint8_t* body, size_t size);
   bool handle_data(const format::node_view& msg);
+  bool handle_routing_update(const format::node_view& msg);
   bool handle_ping(const format::node_view& msg);
   bool handle_pong(const format::node_view& msg);
   void send_ping(format::msg_type type, const node_id& to,
@@ -211,6 +215,8 @@ private:
   clock::time_point last_tx_;
   clock::time_point bye_sent_;
   uint64_t heartbeats_ = 0;
+  clock::time_point updates_since_;
+  uint32_t updates_ = 0;
   std::optional<format::drop_code> drop_received_;
   filter_type peer_filter_;
   filter_type sent_filter_;

@@ -9,9 +9,17 @@ namespace broker::net {
 namespace {
 
 /// Anonymous ECDH exists only up to TLS 1.2, and OpenSSL 3 hides it below
-/// security level 0.
+/// security level 0. Zeek offers and accepts only AECDH-AES256-SHA; between
+/// two of our endpoints AES-128 is preferred (fewer rounds, docs/protocol.md).
 constexpr const char* anonymous_ciphers =
   "AECDH-AES128-SHA:AECDH-AES256-SHA@SECLEVEL=0";
+
+/// Zeek's anonymous mode uses P-384 only; X25519 first makes handshakes
+/// between our endpoints cheaper without excluding Zeek.
+constexpr const char* anonymous_groups = "X25519:P-384";
+
+/// Zeek's cipher list for certificate-based TLS.
+constexpr const char* authenticated_ciphers = "HIGH:!aNULL:!MD5";
 
 std::string setting(const configuration& cfg, const char* name) {
   auto value = cfg.get_string(std::string{"broker.ssl."} + name, "");
@@ -26,8 +34,10 @@ error tls_error(const std::string& what, const std::error_code& ec) {
 
 expected<void> configure_anonymous(asio::ssl::context& ctx) {
   auto native = ctx.native_handle();
-  if (SSL_CTX_set_max_proto_version(native, TLS1_2_VERSION) != 1
-      || SSL_CTX_set_cipher_list(native, anonymous_ciphers) != 1)
+  if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1
+      || SSL_CTX_set_max_proto_version(native, TLS1_2_VERSION) != 1
+      || SSL_CTX_set_cipher_list(native, anonymous_ciphers) != 1
+      || SSL_CTX_set1_groups_list(native, anonymous_groups) != 1)
     return error{ec::unspecified,
                  "TLS setup: anonymous ECDH ciphers unavailable"};
   ctx.set_verify_mode(asio::ssl::verify_none);
@@ -38,6 +48,8 @@ expected<void> configure_authenticated(asio::ssl::context& ctx,
                                        const tls_settings& s) {
   std::error_code ec;
   SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
+  if (SSL_CTX_set_cipher_list(ctx.native_handle(), authenticated_ciphers) != 1)
+    return error{ec::unspecified, "TLS setup: no usable cipher suites"};
   if (!s.passphrase.empty())
     ctx.set_password_callback(
       [pw = s.passphrase](size_t, asio::ssl::context::password_purpose) {
