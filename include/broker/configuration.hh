@@ -59,9 +59,12 @@ public:
   broker_options& options() noexcept { return options_; }
 
   /// Sets a named setting, e.g. `set("broker.subscriber-buffer-size", 100u)`.
+  /// Upstream 2.3+ spellings (e.g. `broker.disable-forwarding`) are stored
+  /// under our key, inverted where their meaning is (docs/configuration.md).
   void set(std::string key, data value);
 
-  /// The value of a named setting, or nullptr.
+  /// The value of a named setting, or nullptr. Accepts the 2.3+ spellings
+  /// too, reading the value in their sense.
   const data* get(std::string_view key) const;
 
   /// A count setting, falling back to `fallback` when unset or mistyped.
@@ -79,6 +82,9 @@ public:
   }
 
 private:
+  /// Mirrors a setting that upstream binds to a `broker_options` member.
+  void bind_option(std::string_view key, const data& value);
+
   broker_options options_;
   std::map<std::string, data, std::less<>> settings_;
 };

@@ -5,7 +5,14 @@
 //
 // Wire form of every message: vector{count ProtocolVersion, count type,
 // content}. The version is carried but never checked (as upstream).
+//
+// Accessors never throw and never crash on a malformed message: a field
+// that is missing or has the wrong type reads as an empty value (empty
+// string, empty vector, empty enum_value, none). Call valid() first to tell
+// an empty field from a malformed one. Only as_vector() throws (as upstream,
+// std::bad_variant_access when the message is not a vector at all).
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -15,6 +22,16 @@ namespace broker::zeek {
 
 /// The version stamped into every message.
 inline constexpr count ProtocolVersion = 1;
+
+/// Keys of event metadata entries (Zeek 6+ / Broker 2.6+). Keys below
+/// UserMetadataStart are reserved for Zeek; only NetworkTimestamp is
+/// defined so far.
+enum class MetadataType : count {
+  /// The sender's network time; its value must be a timestamp.
+  NetworkTimestamp = 1,
+  /// The first key available to applications.
+  UserMetadataStart = 200,
+};
 
 class Message {
 public:
@@ -40,6 +57,10 @@ public:
     return static_cast<Type>(*tag);
   }
 
+  /// Whether `msg` is a well-formed message of the type its tag names (a
+  /// Batch: whether each of its messages is).
+  static bool valid(const data& msg);
+
   Type type() const { return type(data_); }
 
   data&& move_data() { return std::move(data_); }
@@ -63,36 +84,71 @@ protected:
   explicit Message(data msg) : data_(std::move(msg)) {}
 
   /// The content vector ([2]) if the message has one, else nullptr.
-  const vector* content() const {
-    auto xs = get_if<vector>(data_);
-    if (!xs || xs->size() < 3)
-      return nullptr;
-    return get_if<vector>((*xs)[2]);
+  const vector* content() const;
+
+
+  /// Element `i` of the content vector, or nullptr.
+  const data* field(size_t i) const;
+
+  /// Element `i` of the content vector if it is a T, else an empty T.
+  template <class T>
+  const T& field_as(size_t i) const {
+    static const T empty{};
+    if (auto x = field(i))
+      if (auto y = get_if<T>(*x))
+        return *y;
+    return empty;
   }
 
-  /// Element `i` of the content vector; throws on a malformed message.
-  const data& field(size_t i) const { return get<vector>(as_vector().at(2)).at(i); }
+  /// Element `i` of the content vector, or none.
+  const data& field_or_none(size_t i) const;
 
   data data_;
 };
 
-/// A Zeek event: content is [string name, vector args].
+/// A Zeek event: content is [string name, vector args] or, since Zeek 6,
+/// [string name, vector args, vector metadata] with metadata entries
+/// [count key, value].
 class Event : public Message {
 public:
+  /// The 2-field form, which every Zeek since 5.0 accepts.
   Event(std::string name, vector args)
     : Message(Message::Type::Event, {std::move(name), std::move(args)}) {}
 
+  /// The 3-field form, even for empty metadata (what Zeek 8 sends).
+  Event(std::string name, vector args, vector metadata)
+    : Message(Message::Type::Event,
+              {std::move(name), std::move(args), std::move(metadata)}) {}
+
+  /// The 3-field form with metadata [[NetworkTimestamp, ts]] (what Zeek 6
+  /// and 7 send).
+  Event(std::string name, vector args, timestamp ts);
+
   Event(data msg) : Message(std::move(msg)) {} // NOLINT: implicit, as upstream
 
-  const std::string& name() const { return get<std::string>(field(0)); }
+  /// The name, or "" if missing.
+  const std::string& name() const { return field_as<std::string>(0); }
 
-  const vector& args() const { return get<vector>(field(1)); }
+  /// The arguments, or an empty vector if missing.
+  const vector& args() const { return field_as<vector>(1); }
 
-  bool valid() const {
-    auto xs = content();
-    return xs && xs->size() >= 2 && is<std::string>((*xs)[0])
-           && is<vector>((*xs)[1]);
+  /// The raw metadata entries; empty for the 2-field form or if malformed.
+  const vector& metadata() const { return field_as<vector>(2); }
+
+  /// The value of the first metadata entry with `key`, or nullptr (also for
+  /// malformed entries, which are skipped).
+  const data* metadata_value(count key) const;
+
+  const data* metadata_value(MetadataType key) const {
+    return metadata_value(static_cast<count>(key));
   }
+
+  /// The NetworkTimestamp metadata, if present and a timestamp.
+  std::optional<timestamp> ts() const;
+
+  /// Tag Event, content exactly [string, vector] or [string, vector,
+  /// vector of [count, value]] with a timestamp for key 1 (as Zeek 6+).
+  bool valid() const;
 };
 
 /// Several complete messages in one: content is a vector of messages.
@@ -102,9 +158,11 @@ public:
 
   Batch(data msg) : Message(std::move(msg)) {} // NOLINT
 
-  const vector& batch() const { return get<vector>(as_vector().at(2)); }
+  /// The messages, or an empty vector if the content is not a vector.
+  const vector& batch() const;
 
-  bool valid() const { return content() != nullptr; }
+  /// Tag Batch, content a vector, and each element a valid message.
+  bool valid() const;
 };
 
 /// Creates a log stream: [enum stream_id, enum writer_id, writer_info,
@@ -119,20 +177,19 @@ public:
 
   LogCreate(data msg) : Message(std::move(msg)) {} // NOLINT
 
-  const enum_value& stream_id() const { return get<enum_value>(field(0)); }
-  const enum_value& writer_id() const { return get<enum_value>(field(1)); }
-  const data& writer_info() const { return field(2); }
-  const data& fields_data() const { return field(3); }
+  /// The fields, or an empty enum_value / none if missing.
+  const enum_value& stream_id() const { return field_as<enum_value>(0); }
+  const enum_value& writer_id() const { return field_as<enum_value>(1); }
+  const data& writer_info() const { return field_or_none(2); }
+  const data& fields_data() const { return field_or_none(3); }
 
-  bool valid() const {
-    auto xs = content();
-    return xs && xs->size() >= 4 && is<enum_value>((*xs)[0])
-           && is<enum_value>((*xs)[1]);
-  }
+  /// Tag LogCreate, at least 4 fields (extra ones ignored, as upstream),
+  /// [0] and [1] enums.
+  bool valid() const;
 };
 
-/// Writes to a log stream: [enum stream_id, enum writer_id, path,
-/// serial_data].
+/// Writes to a log stream: [enum stream_id, enum writer_id, string path,
+/// string serial_data].
 class LogWrite : public Message {
 public:
   LogWrite(enum_value stream_id, enum_value writer_id, data path,
@@ -143,16 +200,15 @@ public:
 
   LogWrite(data msg) : Message(std::move(msg)) {} // NOLINT
 
-  const enum_value& stream_id() const { return get<enum_value>(field(0)); }
-  const enum_value& writer_id() const { return get<enum_value>(field(1)); }
-  const data& path() const { return field(2); }
-  const data& serial_data() const { return field(3); }
+  /// The fields, or an empty enum_value / none if missing.
+  const enum_value& stream_id() const { return field_as<enum_value>(0); }
+  const enum_value& writer_id() const { return field_as<enum_value>(1); }
+  const data& path() const { return field_or_none(2); }
+  const data& serial_data() const { return field_or_none(3); }
 
-  bool valid() const {
-    auto xs = content();
-    return xs && xs->size() >= 4 && is<enum_value>((*xs)[0])
-           && is<enum_value>((*xs)[1]);
-  }
+  /// Tag LogWrite, at least 4 fields (extra ones ignored), [0] and [1]
+  /// enums, [2] and [3] strings (Zeek's path and serialized record).
+  bool valid() const;
 };
 
 /// Updates a global identifier: [string id_name, data id_value].
@@ -164,13 +220,13 @@ public:
 
   IdentifierUpdate(data msg) : Message(std::move(msg)) {} // NOLINT
 
-  const std::string& id_name() const { return get<std::string>(field(0)); }
-  const data& id_value() const { return field(1); }
+  /// The fields, or "" / none if missing.
+  const std::string& id_name() const { return field_as<std::string>(0); }
+  const data& id_value() const { return field_or_none(1); }
 
-  bool valid() const {
-    auto xs = content();
-    return xs && xs->size() >= 2 && is<std::string>((*xs)[0]);
-  }
+  /// Tag IdentifierUpdate, at least 2 fields (extra ones ignored), [0] a
+  /// string.
+  bool valid() const;
 };
 
 } // namespace broker::zeek

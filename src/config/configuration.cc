@@ -26,6 +26,44 @@ data guess_value(const std::string& str) {
   return str;
 }
 
+/// A key as upstream 2.3+ spells it, where that differs from ours.
+struct key_alias {
+  std::string_view alias;
+  std::string_view key;
+  /// A boolean whose meaning is the opposite of ours.
+  bool inverted;
+};
+
+// Only keys whose 2.3+ spelling differs; docs/configuration.md lists the
+// 2.3+ keys that need no alias (same spelling, or nothing to configure).
+constexpr key_alias key_aliases[] = {
+  {"broker.disable-ssl", "broker.disable_ssl", false},
+  {"broker.disable-forwarding", "broker.forward", true},
+};
+
+const key_alias* find_alias(std::string_view key) {
+  for (auto& x : key_aliases)
+    if (x.alias == key)
+      return &x;
+  return nullptr;
+}
+
+/// An inverted alias carries the opposite boolean; any other value is
+/// stored unchanged and then ignored as mistyped, as it would be under our
+/// own key.
+data translate(const key_alias& alias, data value) {
+  if (auto b = get_if<boolean>(value); b && alias.inverted)
+    return !*b;
+  return value;
+}
+
+/// Boolean constants for reading an inverted alias back by pointer.
+const data* boolean_constant(bool value) {
+  static const data true_value{true};
+  static const data false_value{false};
+  return value ? &true_value : &false_value;
+}
+
 } // namespace
 
 const char* to_string(overflow_policy policy) noexcept {
@@ -62,6 +100,15 @@ configuration::configuration(int argc, char** argv) {
 }
 
 void configuration::set(std::string key, data value) {
+  if (auto alias = find_alias(key)) {
+    value = translate(*alias, std::move(value));
+    key = std::string{alias->key};
+  }
+  bind_option(key, value);
+  settings_[std::move(key)] = std::move(value);
+}
+
+void configuration::bind_option(std::string_view key, const data& value) {
   // Keys that upstream binds to broker_options update the struct too.
   if (key == "broker.ttl") {
     if (auto c = get_if<count>(value))
@@ -71,16 +118,20 @@ void configuration::set(std::string key, data value) {
   } else if (key == "broker.forward") {
     if (auto b = get_if<boolean>(value))
       options_.forward = *b;
-  } else if (key == "broker.disable_ssl" || key == "broker.disable-ssl") {
+  } else if (key == "broker.disable_ssl") {
     if (auto b = get_if<boolean>(value))
       options_.disable_ssl = *b;
   }
-  settings_[std::move(key)] = std::move(value);
 }
 
 const data* configuration::get(std::string_view key) const {
-  auto i = settings_.find(key);
-  return i != settings_.end() ? &i->second : nullptr;
+  auto alias = find_alias(key);
+  auto i = settings_.find(alias ? alias->key : key);
+  if (i == settings_.end())
+    return nullptr;
+  if (auto b = get_if<boolean>(i->second); b && alias && alias->inverted)
+    return boolean_constant(!*b);
+  return &i->second;
 }
 
 uint64_t configuration::get_count(std::string_view key,

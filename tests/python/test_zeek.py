@@ -1,6 +1,7 @@
 """broker.zeek.Event, the deprecated broker.bro, and the manual's ping
 example against a responder thread standing in for Zeek."""
 
+import datetime
 import os
 import subprocess
 import sys
@@ -54,6 +55,87 @@ def test_events_convert_inside_values():
     ev = broker.zeek.Event("e", 1)
     assert broker.Data([ev]) == broker.Data([ev.as_data()])
     assert isinstance(ev, broker.Message)
+
+
+NETWORK_TIME = datetime.datetime(2023, 11, 14, 22, 13, 20, 500000,
+                                 tzinfo=datetime.timezone.utc)
+
+
+def test_events_without_metadata_use_the_two_field_form():
+    ev = broker.zeek.Event("ping", broker.Count(1))
+    content = broker.Data.to_py(ev.as_data())[2]
+    assert len(content) == 2
+    assert ev.metadata() == [] and ev.ts() is None
+
+
+def test_event_with_network_time_metadata():
+    md = {broker.zeek.MetadataType.NetworkTimestamp: NETWORK_TIME}
+    ev = broker.zeek.Event("ping", broker.Count(1), metadata=md)
+    assert ev.valid()
+    # Zeek 6-7's form: [1, 1, ["ping", [1], [[1, ts]]]].
+    assert broker.Data.to_py(ev.as_data()) == (
+        broker.Count(1), broker.Count(1),
+        ("ping", (broker.Count(1),), ((broker.Count(1), NETWORK_TIME),)))
+    assert ev.metadata() == [(broker.Count(1), NETWORK_TIME)]
+    assert ev.ts() == NETWORK_TIME
+    assert ev.args() == [broker.Count(1)]
+
+
+def test_metadata_as_pairs_with_int_keys():
+    ev = broker.zeek.Event("e", 1, metadata=[(200, "a"), (201, 2)])
+    assert ev.valid()
+    assert ev.metadata() == [(broker.Count(200), "a"), (broker.Count(201), 2)]
+    assert ev.metadata_value(broker.zeek.MetadataType.UserMetadataStart) == "a"
+    assert ev.metadata_value(201) == 2
+    assert ev.metadata_value(1) is None and ev.ts() is None
+
+
+def test_empty_metadata_is_zeek_8_form():
+    ev = broker.zeek.Event("ping", broker.Count(1), metadata={})
+    assert broker.Data.to_py(ev.as_data())[2] == ("ping", (broker.Count(1),), ())
+    assert ev.valid() and ev.metadata() == []
+
+
+def test_metadata_type_constants():
+    assert broker.zeek.MetadataType.NetworkTimestamp == broker.Count(1)
+    assert broker.zeek.MetadataType.UserMetadataStart == broker.Count(200)
+
+
+def test_received_event_with_metadata():
+    raw = (broker.Count(1), broker.Count(1),
+           ("pong", (5,), ((broker.Count(1), NETWORK_TIME),
+                           (broker.Count(300), "x"))))
+    ev = broker.zeek.Event(raw)
+    assert ev.valid() and ev.name() == "pong" and ev.args() == [5]
+    assert ev.ts() == NETWORK_TIME
+    assert ev.metadata_value(300) == "x"
+
+
+def test_malformed_metadata():
+    bad = [
+        {1: 1.5},                      # network time must be a timestamp
+        [(broker.Count(7), 1, 2)],     # not a pair: rejected in Python
+    ]
+    ev = broker.zeek.Event("e", metadata=bad[0])
+    assert not ev.valid()
+    with pytest.raises(ValueError):
+        ev.metadata()
+    with pytest.raises(ValueError):
+        broker.zeek.Event("e", metadata=bad[1])
+    with pytest.raises(TypeError):
+        broker.zeek.Event("e", metadata={"k": 1})
+    with pytest.raises(TypeError):
+        broker.zeek.Event("e", metadata=5)
+    raw = (broker.Count(1), broker.Count(1), ("e", (), ((1, 2),)))
+    assert not broker.zeek.Event(raw).valid()   # key is an integer
+    with pytest.raises(TypeError):
+        broker.zeek.Event(raw, metadata={})
+
+
+def test_bytes_name():
+    ev = broker.zeek.Event(b"ping", 1)
+    assert ev.valid() and ev.name() == "ping" and ev.args() == [1]
+    assert broker.zeek.Event(b"none").args() == []
 
 
 def test_bro_event_is_deprecated():

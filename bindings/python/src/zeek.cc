@@ -14,6 +14,31 @@ const zeek::Event& checked(const zeek::Event& ev) {
   return ev;
 }
 
+const vector& checked_vector(const data& x, const char* what) {
+  auto xs = get_if<vector>(x);
+  if (!xs)
+    throw py::type_error(std::string{"the "} + what
+                         + " of an event must be a vector");
+  return *xs;
+}
+
+py::list to_py_list(const vector& xs) {
+  py::list result;
+  for (auto& x : xs)
+    result.append(to_py(x));
+  return result;
+}
+
+/// Metadata entries as (key, value) tuples; valid events have only
+/// 2-element vector entries, which to_py turns into 2-tuples.
+py::list metadata_list(const zeek::Event& ev) {
+  return to_py_list(checked(ev).metadata());
+}
+
+py::object optional_to_py(const data* x) {
+  return x ? to_py(*x) : py::none();
+}
+
 } // namespace
 
 void register_zeek(py::module_& m) {
@@ -22,20 +47,29 @@ void register_zeek(py::module_& m) {
     .def(py::init([](const data& msg) { return zeek::Event{msg}; }),
          py::arg("data"))
     .def(py::init([](std::string name, const data& args) {
-           auto xs = get_if<vector>(args);
-           if (!xs)
-             throw py::type_error("the arguments of an event must be a vector");
-           return zeek::Event{std::move(name), *xs};
+           return zeek::Event{std::move(name), checked_vector(args, "arguments")};
          }),
          py::arg("name"), py::arg("args"))
+    .def(py::init([](std::string name, const data& args, const data& md) {
+           return zeek::Event{std::move(name), checked_vector(args, "arguments"),
+                              checked_vector(md, "metadata")};
+         }),
+         py::arg("name"), py::arg("args"), py::arg("metadata"))
     .def("valid", &zeek::Event::valid)
     .def("name", [](const zeek::Event& ev) { return checked(ev).name(); })
     .def("args",
-         [](const zeek::Event& ev) {
-           py::list result;
-           for (auto& x : checked(ev).args())
-             result.append(to_py(x));
-           return result;
+         [](const zeek::Event& ev) { return to_py_list(checked(ev).args()); })
+    .def("metadata", &metadata_list)
+    .def("metadata_value",
+         [](const zeek::Event& ev, count key) {
+           return optional_to_py(checked(ev).metadata_value(key));
+         },
+         py::arg("key"))
+    .def("ts",
+         [](const zeek::Event& ev) -> py::object {
+           if (auto t = checked(ev).ts())
+             return to_py(*t);
+           return py::none();
          })
     .def("as_data", [](const zeek::Event& ev) { return ev.as_data(); })
     .def("__str__", [](const zeek::Event& ev) { return to_string(ev.as_data()); })
