@@ -197,3 +197,56 @@ TEST(TcpFault, SimultaneousDialEndsWithOneConnection) {
     EXPECT_EQ(added, 1u);
   }
 }
+
+TEST(TcpFault, RoutingUpdateFloodDropsThatPeerOnly) {
+  endpoint a{plain({{"broker.routing-update-limit", count{50}}})};
+  auto ss = a.make_status_subscriber();
+  auto sub = a.make_subscriber({"/ok"});
+  auto port = a.listen("127.0.0.1", 0);
+  endpoint good{plain({})};
+  ASSERT_TRUE(good.peer("127.0.0.1", port, 0s));
+  raw_v1_peer flooder{port};
+  ASSERT_TRUE(flooder.handshake());
+  std::vector<uint8_t> filter{0x01, 0x02, '/', 'x'};
+  // Well past the limit within far less than a second, in one write.
+  std::vector<uint8_t> burst;
+  for (int i = 0; i < 200; ++i)
+    format::write_node_message(burst, flooder.id(), flooder.peer_id(), 3, 16,
+                               "<$>", filter.data(), filter.size());
+  flooder.send(burst);
+  EXPECT_TRUE(flooder.closed_by_peer());
+  auto err = next_error(ss);
+  EXPECT_EQ(err.code(), ec::peer_invalid);
+  EXPECT_NE(err.message().find("flood"), std::string::npos) << err.message();
+  // The other peering is unaffected.
+  ASSERT_TRUE(eventually([&] { return !good.peer_subscriptions().empty(); }));
+  good.publish("/ok", data{42});
+  auto msg = sub.get(10s);
+  ASSERT_TRUE(msg);
+  EXPECT_EQ(get_data(*msg), data{42});
+}
+
+TEST(TcpFault, SecondConnectionWithTheSameIdIsRedundant) {
+  endpoint a{plain({})};
+  auto port = a.listen("127.0.0.1", 0);
+  // The endpoint is the originator towards the largest id: drop_conn 39.
+  auto largest = *to<node_id>(std::string{"ffffffff-ffff-4fff-bfff-ffffffffffff"});
+  raw_v1_peer first{port, largest};
+  ASSERT_TRUE(first.handshake());
+  ASSERT_TRUE(first.answer_probe());
+  raw_v1_peer second{port, largest};
+  std::vector<uint8_t> hello;
+  format::write_hello(format::hello_msg{largest}, hello);
+  second.send(hello);
+  format::handshake_msg msg;
+  do {
+    msg = second.next_handshake();
+  } while (std::holds_alternative<format::probe_msg>(msg));
+  auto drop = std::get_if<format::drop_conn_msg>(&msg);
+  ASSERT_TRUE(drop);
+  EXPECT_EQ(drop->code, format::drop_code::redundant_connection);
+  EXPECT_EQ(a.peers().size(), 1u);
+  // The first connection keeps working: a ping still gets its pong.
+  first.send_node(4, "<$>", {'h', 'i'}, first.peer_id());
+  EXPECT_TRUE(first.await(5));
+}
