@@ -110,7 +110,7 @@ TEST(FormatFrame, BeginAndFinishFrame) {
   bytes buf{0xaa};
   auto start = begin_frame(buf, frame_type::data);
   EXPECT_EQ(start, 1u);
-  const data msg = vector{count{1}, "abc", real{1.5}};
+  const data msg = vector{count{1}, "abc", true}; // 18 bytes
   ASSERT_TRUE(encode(msg, buf));
   ASSERT_TRUE(finish_frame(buf, start));
   frame_header hdr;

@@ -432,9 +432,10 @@ TEST(FormatWireMalformed, OversizedStrings) {
   auto gb = read_goodbye(bye.data(), bye.size());
   ASSERT_FALSE(gb);
   EXPECT_NE(gb.error().message().find("limit"), std::string::npos);
-  // A data payload claiming a vector of 2^40 elements.
+  // A data payload claiming a vector of 2^32 - 1 elements (the largest
+  // varbyte).
   bytes vec(payload.begin(), payload.begin() + data_topic_offset + 3);
-  for (auto b : from_hex("0e 80 80 80 80 80 20"))
+  for (auto b : from_hex("0e ff ff ff ff 0f"))
     vec.push_back(b);
   res = read_data_frame(vec.data(), vec.size());
   ASSERT_FALSE(res);
