@@ -34,27 +34,20 @@ def varint_size(n):
     return size
 
 
-def frame_bytes(i, payload_size):
-    """Bytes of data frame i on the wire (docs/protocol.md 4 and 5.3)."""
+def frame_bytes(payload_size):
+    """Bytes of one data frame on the wire (docs/protocol.md 2, 4 and 5.3)."""
     fixed = 6 + 20 + 8 + 2 + 1 + varint_size(len(TOPIC)) + len(TOPIC)
     if payload_size == 0:
-        # vector tag+count, count tag+varint, string tag+len+10, real tag+8
-        value = 2 + 1 + varint_size(i) + 12 + 9
+        # vector tag+count, count tag+8, string tag+len+10, real tag+8
+        value = 2 + 9 + 12 + 9
     else:
         value = 1 + varint_size(payload_size) + payload_size
     return fixed + value
 
 
 def total_frame_bytes(n, payload_size):
-    if payload_size:
-        return n * frame_bytes(0, payload_size)
-    total, lo, width = 0, 0, 1
-    # Group the counts by varint width instead of summing n terms.
-    while lo < n:
-        hi = min(n, 1 << (7 * width))
-        total += (hi - lo) * frame_bytes(lo, 0)
-        lo, width = hi, width + 1
-    return total
+    # Counts are fixed-width in the data encoding: every frame is alike.
+    return n * frame_bytes(payload_size)
 
 
 def start(node, *args):

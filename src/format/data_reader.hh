@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "broker/data.hh"
@@ -41,19 +42,20 @@ public:
 
   bool read_u8(uint8_t& x);
 
-  /// A canonical unsigned LEB128 varint of at most 64 bits.
+  /// A canonical 64-bit LEB128 varint, for our peer-protocol fields (see
+  /// varint.hh); the data encoding does not use it.
   bool read_varint(uint64_t& x);
 
-  /// A zigzag-mapped varint.
-  bool read_zigzag(int64_t& x);
+  /// A varbyte (at most 5 bytes, value below 2^32; overlong forms accepted).
+  bool read_varbyte(uint32_t& x);
 
-  /// 8 bytes, little endian.
-  bool read_le64(uint64_t& x);
+  /// 8 bytes, big endian.
+  bool read_be64(uint64_t& x);
 
   /// Copies `size` bytes to `out`.
   bool read_bytes(void* out, size_t size);
 
-  /// A varint length followed by that many bytes (at most
+  /// A varbyte length followed by that many bytes (at most
   /// `limits.max_string_size`).
   bool read_string(std::string& x);
 
@@ -79,10 +81,28 @@ public:
     ;
 
 private:
+  using variant = data::variant_type;
+
   bool read_value(data& x, size_t depth_left);
+  bool read_scalar(uint8_t tag, size_t at, variant& v);
+  bool read_container(uint8_t tag, size_t at, variant& v, size_t depth_left);
+  bool read_boolean(size_t at, variant& v);
+  bool read_string_value(size_t at, variant& v);
+  bool read_enum_value(size_t at, variant& v);
+  bool read_real(variant& v);
+  bool read_text(size_t at, const char* what, std::string_view& str);
+  bool read_address(size_t at, variant& v);
+  bool read_subnet(size_t at, variant& v);
+  bool read_port(size_t at, variant& v);
+  bool read_set(size_t at, variant& v, size_t depth_left);
+  bool read_table(size_t at, variant& v, size_t depth_left);
+  bool read_vector(size_t at, variant& v, size_t depth_left);
+  template <class T>
+  bool read_fixed64(variant& v);
   bool read_length(size_t at, const char* what, uint64_t limit,
-                   uint64_t min_element_size, uint64_t& n);
+                   uint64_t min_element_size, uint32_t& n);
   bool varint_failed(size_t at, int status);
+  bool varbyte_failed(size_t at, int status);
 
   const uint8_t* begin_;
   const uint8_t* pos_;

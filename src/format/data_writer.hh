@@ -17,12 +17,13 @@ class writer {
 public:
   explicit writer(std::vector<uint8_t>& out) noexcept : out_(out) {}
 
-  /// Appends the encoding of `x`. Returns false if `x` nests containers
-  /// deeper than `max_nesting_depth`; the buffer is then left as it was.
+  /// Appends the encoding of `x`. Returns false if `x` cannot be encoded
+  /// (see `encoded_size`); the buffer is then left as it was.
   bool put(const data& x);
 
   void put_u8(uint8_t x) { out_.push_back(x); }
 
+  /// A 64-bit LEB128 varint, for our peer-protocol fields (see varint.hh).
   void put_varint(uint64_t x) {
     if (x < 0x80) {
       out_.push_back(static_cast<uint8_t>(x));
@@ -33,12 +34,11 @@ public:
     out_.insert(out_.end(), buf, buf + n);
   }
 
-  void put_zigzag(int64_t x) { put_varint(zigzag_encode(x)); }
-
-  void put_le64(uint64_t x) {
-    uint8_t buf[8];
-    store_le64(buf, x);
-    out_.insert(out_.end(), buf, buf + 8);
+  /// A varbyte length or count (ZEEK-WIRE.md 4.2).
+  void put_varbyte(uint32_t x) {
+    uint8_t buf[max_varbyte_size];
+    auto n = write_varbyte(buf, x);
+    out_.insert(out_.end(), buf, buf + n);
   }
 
   void put_bytes(const void* bytes, size_t size) {
@@ -46,23 +46,29 @@ public:
     out_.insert(out_.end(), first, first + size);
   }
 
-  /// Varint length followed by the bytes.
-  void put_string(std::string_view str) {
-    put_varint(str.size());
+  /// Varbyte length followed by the bytes. Returns false, writing nothing,
+  /// if the string is too long for a varbyte length (2^32 bytes or more).
+  bool put_string(std::string_view str) {
+    if (str.size() > max_varbyte_value)
+      return false;
+    put_varbyte(static_cast<uint32_t>(str.size()));
     put_bytes(str.data(), str.size());
+    return true;
   }
 
   std::vector<uint8_t>& buffer() noexcept { return out_; }
 
-  /// What `encoded_size` returns for a value nested too deeply.
+  /// What `encoded_size` returns for a value it cannot encode.
   static constexpr size_t npos = static_cast<size_t>(-1);
 
 private:
   std::vector<uint8_t>& out_;
 };
 
-/// Bytes the encoding of `x` takes, or `writer::npos` if `x` nests
-/// containers deeper than `max_nesting_depth`.
+/// Bytes the encoding of `x` takes, or `writer::npos` if `x` cannot be
+/// encoded: it nests containers deeper than `max_nesting_depth`, or a string,
+/// enum name or container holds 2^32 or more bytes or elements (a varbyte
+/// cannot say so; truncating the length would corrupt the stream).
 size_t encoded_size(const data& x) noexcept;
 
 /// Writes the encoding of `x` to `out`, which has room for
@@ -70,7 +76,7 @@ size_t encoded_size(const data& x) noexcept;
 uint8_t* encode_to(uint8_t* out, const data& x) noexcept;
 
 /// Appends the encoding of `x` to `out`. Returns false (and leaves `out`
-/// unchanged) if `x` nests containers deeper than `max_nesting_depth`.
+/// unchanged) if `x` cannot be encoded (see `encoded_size`).
 bool encode(const data& x, std::vector<uint8_t>& out);
 
 } // namespace broker::format

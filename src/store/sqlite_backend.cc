@@ -17,12 +17,14 @@ int64_t to_ns(timestamp x) noexcept {
   return x.time_since_epoch().count();
 }
 
-error too_deep(const char* what) {
+// The codec refuses values nested too deeply and lengths a varbyte cannot
+// carry (2^32 and more); only the first can happen in practice.
+error unencodable(const char* what) {
   return make_error(ec::invalid_data,
                     std::string{"the "} + what
-                      + " nests containers deeper than "
+                      + " cannot be encoded: it nests containers deeper than "
                       + std::to_string(format::max_nesting_depth)
-                      + " levels");
+                      + " levels or holds 2^32 or more bytes or elements");
 }
 
 error prefixed(const char* what, const error& err) {
@@ -68,7 +70,7 @@ sqlite_backend::open(const backend_options& opts) {
 expected<void> sqlite_backend::encode_key(const data& key) const {
   key_buf_.clear();
   if (!format::encode(key, key_buf_))
-    return too_deep("key");
+    return unencodable("key");
   return {};
 }
 
@@ -100,7 +102,7 @@ expected<void> sqlite_backend::store(const data& key, const data& value,
     return res;
   value_buf_.clear();
   if (!format::encode(value, value_buf_))
-    return too_deep("value");
+    return unencodable("value");
   statement_use use{db_->stmt(sqlite_db::replace_row)};
   auto rc = use.bind(1, key_buf_);
   if (rc == SQLITE_OK)

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <iostream>
@@ -116,10 +117,11 @@ private:
         return edges[pick(std::size(edges))];
       }
       case 1: {
-        auto bits = rng_(); // any bit pattern, NaN payloads included
+        auto bits = rng_(); // any bit pattern
         real r;
         std::memcpy(&r, &bits, sizeof(r));
-        return r;
+        // The wire keeps one NaN only (FormatData.RoundTripNaN checks that).
+        return std::isnan(r) ? std::numeric_limits<real>::quiet_NaN() : r;
       }
       default:
         return std::uniform_real_distribution<real>{-1e6, 1e6}(rng_);
@@ -151,18 +153,26 @@ private:
 
 constexpr uint64_t base_seed = 0x5eed'b40c'e7c0'dec5ull;
 
-// decode(bytes) must not crash; if it succeeds, the encoding is canonical,
-// so re-encoding reproduces the input exactly.
-void check_canonical_or_error(const bytes& buf) {
+// decode(bytes) must not crash. The encoding is not canonical (overlong
+// varbytes, unsorted sets, booleans other than 01, unmasked subnets and NaN
+// payloads all decode), so if it succeeds, what holds is that the value
+// survives a round trip (any NaN becoming the quiet NaN) and that its
+// encoding is then a fixed point.
+void check_round_trip_or_error(const bytes& buf) {
   auto y = format::decode(buf);
   if (!y) {
     EXPECT_EQ(y.error(), ec::invalid_data);
     EXPECT_FALSE(y.error().message().empty());
     return;
   }
-  bytes again;
-  ASSERT_TRUE(format::encode(*y, again));
-  EXPECT_EQ(buf, again);
+  bytes once;
+  ASSERT_TRUE(format::encode(*y, once));
+  auto z = format::decode(once);
+  ASSERT_TRUE(z) << to_string(z.error());
+  EXPECT_TRUE(format::same_on_wire(*y, *z)) << to_string(*y);
+  bytes twice;
+  ASSERT_TRUE(format::encode(*z, twice));
+  EXPECT_EQ(once, twice);
 }
 
 } // namespace
@@ -257,7 +267,7 @@ TEST(FormatRandom, CorruptionNeverCrashes) {
       }
     }
     SCOPED_TRACE("seed " + std::to_string(seed));
-    check_canonical_or_error(buf);
+    check_round_trip_or_error(buf);
     if (format::decode(buf))
       ++decoded;
     else
@@ -276,7 +286,7 @@ TEST(FormatRandom, RandomBytesNeverCrash) {
       b = static_cast<uint8_t>(rng() % 3 == 0 ? rng() : rng() % 16);
     }
     SCOPED_TRACE("input " + std::to_string(i));
-    check_canonical_or_error(buf);
+    check_round_trip_or_error(buf);
   }
 }
 

@@ -11,6 +11,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def varint(n):
+    """64-bit LEB128: the peer-protocol fields of docs/protocol.md section 5."""
     out = bytearray()
     while n >= 0x80:
         out.append((n & 0x7F) | 0x80)
@@ -19,8 +20,10 @@ def varint(n):
     return bytes(out)
 
 
-def zigzag(n):
-    return varint((n << 1) ^ (n >> 63) if n < 0 else n << 1)
+def varbyte(n):
+    """Lengths and counts in data encodings (docs/protocol.md section 1)."""
+    assert 0 <= n < 2**32
+    return varint(n)  # the same groups, limited to 32 bits
 
 
 def nil():
@@ -32,20 +35,20 @@ def boolean(b):
 
 
 def count(n):
-    return b"\x02" + varint(n)
+    return b"\x02" + struct.pack(">Q", n)
 
 
 def integer(n):
-    return b"\x03" + zigzag(n)
+    return b"\x03" + struct.pack(">q", n)
 
 
-def real(d):
-    return b"\x04" + struct.pack("<d", d)
+def real(d):  # finite values only: infinities and NaN have quirks
+    return b"\x04" + struct.pack(">d", d)
 
 
 def string(s, tag=5):
     raw = s.encode() if isinstance(s, str) else s
-    return bytes([tag]) + varint(len(raw)) + raw
+    return bytes([tag]) + varbyte(len(raw)) + raw
 
 
 def v4(a, b, c, d):
@@ -65,11 +68,11 @@ def port(num, proto):
 
 
 def timestamp(ns):
-    return b"\x09" + struct.pack("<q", ns)
+    return b"\x09" + struct.pack(">q", ns)
 
 
 def timespan(ns):
-    return b"\x0a" + zigzag(ns)
+    return b"\x0a" + struct.pack(">q", ns)
 
 
 def enum(name):
@@ -77,19 +80,19 @@ def enum(name):
 
 
 def container(tag, items):
-    return bytes([tag]) + varint(len(items)) + b"".join(items)
+    return bytes([tag]) + varbyte(len(items)) + b"".join(items)
 
 
 def vector(*items):
     return container(14, items)
 
 
-def set_(*items):  # items must already be in ascending order
+def set_(*items):  # ascending order, as our encoder writes it
     return container(12, items)
 
 
-def table(*pairs):  # keys must already be in ascending order
-    return bytes([13]) + varint(len(pairs)) + b"".join(k + v for k, v in pairs)
+def table(*pairs):  # ascending keys, as our encoder writes them
+    return bytes([13]) + varbyte(len(pairs)) + b"".join(k + v for k, v in pairs)
 
 
 v6 = bytes([0x20, 0x01, 0x0D, 0xB8]) + bytes(11) + b"\x01"
@@ -107,7 +110,11 @@ DATA = {
     "timestamp": timestamp(1600000000123456789),
     "timespan": timespan(-1500),
     "enum": enum("Conn::LOG"),
-    "worked_example": vector(count(1), string("abc"), real(1.5)),
+    "worked_example": vector(count(1), string("abc"), boolean(True)),
+    "real_quirks": vector(b"\x04" + bytes.fromhex("fff0000000000000"),
+                          b"\x04" + bytes.fromhex("7ff0000000000000"),
+                          b"\x04" + b"\xff" * 8),
+    "overlong_unsorted": b"\x0c\x82\x00" + count(2) + count(1),
     "set": set_(nil(), count(1), count(2), string("x")),
     "table": table((count(1), string("one")), (string("k"), vector()),
                    (vector(count(1)), set_())),
@@ -139,7 +146,12 @@ def frame(ftype, payload):
 
 
 def filt(*topics):
-    return varint(len(topics)) + b"".join(string(t)[1:] for t in topics)
+    return varint(len(topics)) + b"".join(wire_string(t) for t in topics)
+
+
+def wire_string(s):
+    raw = s.encode()
+    return varint(len(raw)) + raw
 
 
 def hello(version=1, magic=b"BRKR", topics=("/a", "/b/c")):
@@ -149,7 +161,7 @@ def hello(version=1, magic=b"BRKR", topics=("/a", "/b/c")):
 
 def data_frame(flags, topic, value, seq=42, ttl=20):
     return frame(2, NODE + struct.pack(">QHB", seq, ttl, flags)
-                 + string(topic)[1:] + value)
+                 + wire_string(topic) + value)
 
 
 WIRE = {
@@ -164,7 +176,7 @@ WIRE = {
     "filter_update": frame(3, filt("/x", "", "/zeek/events")),
     "filter_update_empty": frame(3, filt()),
     "heartbeat": frame(4, struct.pack(">Q", 7)),
-    "goodbye": frame(5, b"\x01" + string("duplicate")[1:]),
+    "goodbye": frame(5, b"\x01" + wire_string("duplicate")),
     "goodbye_empty": frame(5, b"\x00\x00"),
 }
 
