@@ -9,30 +9,19 @@
 #include <cstdint>
 #include <vector>
 
-namespace broker::format {
+#include "format/varint.hh"
 
-/// The longest varbyte: 5 bytes carry any 32-bit value.
-inline constexpr size_t max_varbyte_size = 5;
+namespace broker::format {
 
 inline void put_be(std::vector<uint8_t>& out, uint64_t x, size_t width) {
   for (size_t i = 0; i < width; ++i)
     out.push_back(static_cast<uint8_t>(x >> (8 * (width - 1 - i))));
 }
 
-/// Unsigned little-endian base-128, 7 bits per byte, high bit = "more".
+/// Appends a varbyte (varint.hh).
 inline void put_varbyte(std::vector<uint8_t>& out, uint32_t x) {
-  while (x > 0x7F) {
-    out.push_back(static_cast<uint8_t>(x | 0x80));
-    x >>= 7;
-  }
-  out.push_back(static_cast<uint8_t>(x));
-}
-
-inline size_t varbyte_size(uint32_t x) noexcept {
-  size_t n = 1;
-  for (; x > 0x7F; x >>= 7)
-    ++n;
-  return n;
+  uint8_t buf[max_varbyte_size];
+  out.insert(out.end(), buf, buf + write_varbyte(buf, x));
 }
 
 inline bool get_be(const uint8_t*& pos, const uint8_t* end, size_t width,
@@ -46,21 +35,10 @@ inline bool get_be(const uint8_t*& pos, const uint8_t* end, size_t width,
   return true;
 }
 
-/// At most 5 bytes; the value must fit 32 bits.
+/// A varbyte (varint.hh): at most 5 bytes, the value below 2^32.
 inline bool get_varbyte(const uint8_t*& pos, const uint8_t* end,
                         uint32_t& x) noexcept {
-  uint64_t acc = 0;
-  for (size_t i = 0; i < max_varbyte_size && pos + i < end; ++i) {
-    acc |= uint64_t{pos[i] & 0x7Fu} << (7 * i);
-    if ((pos[i] & 0x80) == 0) {
-      if (acc > UINT32_MAX)
-        return false;
-      x = static_cast<uint32_t>(acc);
-      pos += i + 1;
-      return true;
-    }
-  }
-  return false;
+  return read_varbyte(pos, end, x) == varbyte_status::ok;
 }
 
 } // namespace broker::format

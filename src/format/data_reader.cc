@@ -97,19 +97,6 @@ bool reader::fail(size_t at, const char* fmt, ...) {
   return false;
 }
 
-bool reader::varint_failed(size_t at, int status) {
-  switch (static_cast<varint_status>(status)) {
-    case varint_status::truncated:
-      return fail(at, "input ends inside a varint");
-    case varint_status::overlong:
-      return fail(at, "overlong varint (non-canonical encoding)");
-    case varint_status::overflow:
-      return fail(at, "varint exceeds 64 bits");
-    default:
-      return fail(at, "malformed varint");
-  }
-}
-
 bool reader::varbyte_failed(size_t at, int status) {
   switch (static_cast<varbyte_status>(status)) {
     case varbyte_status::truncated:
@@ -130,14 +117,6 @@ bool reader::read_u8(uint8_t& x) {
     return fail(offset(), "unexpected end of input (need 1 byte)");
   x = *pos_++;
   return true;
-}
-
-bool reader::read_varint(uint64_t& x) {
-  auto at = offset();
-  auto st = format::read_varint(pos_, end_, x);
-  if (st == varint_status::ok)
-    return true;
-  return varint_failed(at, static_cast<int>(st));
 }
 
 bool reader::read_varbyte(uint32_t& x) {

@@ -42,10 +42,6 @@ public:
 
   bool read_u8(uint8_t& x);
 
-  /// A canonical 64-bit LEB128 varint, for our peer-protocol fields (see
-  /// varint.hh); the data encoding does not use it.
-  bool read_varint(uint64_t& x);
-
   /// A varbyte (at most 5 bytes, value below 2^32; overlong forms accepted).
   bool read_varbyte(uint32_t& x);
 
@@ -101,7 +97,6 @@ private:
   bool read_fixed64(variant& v);
   bool read_length(size_t at, const char* what, uint64_t limit,
                    uint64_t min_element_size, uint32_t& n);
-  bool varint_failed(size_t at, int status);
   bool varbyte_failed(size_t at, int status);
 
   const uint8_t* begin_;

@@ -23,17 +23,6 @@ public:
 
   void put_u8(uint8_t x) { out_.push_back(x); }
 
-  /// A 64-bit LEB128 varint, for our peer-protocol fields (see varint.hh).
-  void put_varint(uint64_t x) {
-    if (x < 0x80) {
-      out_.push_back(static_cast<uint8_t>(x));
-      return;
-    }
-    uint8_t buf[max_varint_size];
-    auto n = write_varint(buf, x);
-    out_.insert(out_.end(), buf, buf + n);
-  }
-
   /// A varbyte length or count (ZEEK-WIRE.md 4.2).
   void put_varbyte(uint32_t x) {
     uint8_t buf[max_varbyte_size];

@@ -11,7 +11,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def varint(n):
-    """64-bit LEB128: the peer-protocol fields of docs/protocol.md section 5."""
+    """Unsigned little-endian base-128 groups (no width limit)."""
     out = bytearray()
     while n >= 0x80:
         out.append((n & 0x7F) | 0x80)
@@ -128,56 +128,62 @@ DATA = {
     "nested": vector(vector(vector(table((count(1), set_(integer(-1))))))),
 }
 
-FRAMES = {
-    "heartbeat": struct.pack(">IBB", 0, 1, 4),
-    "data_frame": struct.pack(">IBB", len(DATA["worked_example"]), 1, 2)
-    + DATA["worked_example"],
-    "two_frames": struct.pack(">IBB", 0, 1, 1) + struct.pack(">IBB", 3, 1, 5)
-    + b"bye",
-    "truncated": struct.pack(">IBB", 100, 1, 3) + b"abc",
-}
-
-# Peer protocol frames (docs/protocol.md, section 5).
-NODE = bytes(range(0, 256, 17)) + struct.pack(">I", 4711)
+# Native protocol v1 (docs/protocol.md sections 3-6).
+ID_A = bytes.fromhex("00000000000040008000000000000000")
+ID_B = bytes.fromhex("ffffffffffff4fffbfffffffffffffff")
+NIL = bytes(16)
+MAGIC = struct.pack(">I", 0x5A45454B)
 
 
-def frame(ftype, payload):
-    return struct.pack(">IBB", len(payload), 1, ftype) + payload
-
-
-def filt(*topics):
-    return varint(len(topics)) + b"".join(wire_string(t) for t in topics)
+def frame(body):
+    return struct.pack(">I", len(body)) + body
 
 
 def wire_string(s):
     raw = s.encode()
-    return varint(len(raw)) + raw
+    return varbyte(len(raw)) + raw
 
 
-def hello(version=1, magic=b"BRKR", topics=("/a", "/b/c")):
-    return frame(1, magic + struct.pack(">H", version) + NODE
-                 + struct.pack(">Q", 0x0123456789ABCDEF) + filt(*topics))
+def filt(*topics):
+    return varbyte(len(topics)) + b"".join(wire_string(t) for t in topics)
 
 
-def data_frame(flags, topic, value, seq=42, ttl=20):
-    return frame(2, NODE + struct.pack(">QHB", seq, ttl, flags)
-                 + wire_string(topic) + value)
+# Handshake frame bodies (fuzz_handshake decodes one body).
+HANDSHAKE = {
+    "hello": b"\x06" + MAGIC + ID_B + b"\x01\x01",
+    "hello_versions_200": b"\x06" + MAGIC + ID_B + b"\xc8\xc9",
+    "probe": b"\x07" + MAGIC,
+    "probe_bad_magic": b"\x07GET ",
+    "version_select": b"\x08" + MAGIC + ID_A + b"\x01",
+    "drop_conn": b"\x09" + MAGIC + ID_B + b"\x27"
+    + wire_string("redundant connection"),
+    "originator_syn": b"\x0a" + filt("/topic/test", "zeek/"),
+    "responder_syn_ack": b"\x0b" + filt(),
+    "originator_ack": b"\x0c",
+}
 
 
-WIRE = {
-    "hello": hello(),
-    "hello_empty_filter": hello(topics=()),
-    "hello_version2": hello(version=2),
-    "hello_bad_magic": hello(magic=b"GET "),
-    "data": data_frame(0, "/a", string("hi")),
-    "data_targeted": data_frame(1, "/zeek/event", DATA["zeek_log"],
-                                seq=2**64 - 1, ttl=0),
-    "data_nested": data_frame(0, "", DATA["nested"]),
-    "filter_update": frame(3, filt("/x", "", "/zeek/events")),
-    "filter_update_empty": frame(3, filt()),
-    "heartbeat": frame(4, struct.pack(">Q", 7)),
-    "goodbye": frame(5, b"\x01" + wire_string("duplicate")),
-    "goodbye_empty": frame(5, b"\x00\x00"),
+def node(mtype, topic, payload, sender=ID_A, receiver=NIL, ttl=16):
+    raw = topic.encode()
+    return frame(sender + receiver + struct.pack(">BHH", mtype, ttl, len(raw))
+                 + raw + payload)
+
+
+# Streams of node-phase frames (fuzz_node_message reads a stream).
+NODE_STREAMS = {
+    "data": node(1, "foobar", string("hello world")),
+    "zeek_event": node(1, "/topic/test", vector(
+        count(1), count(1), vector(string("ping"), vector(count(1))))),
+    "ext_data": node(0x41, "/a", ID_B + struct.pack(">Q", 258)
+                     + DATA["zeek_log"], ttl=20),
+    "routing_update": node(3, "<$>", filt("/topic/test", "zeek/event/"),
+                           receiver=ID_B),
+    "ping_probe": node(4, "<$>", b"BRKX\x01\x01" + struct.pack(">Q", 7),
+                       receiver=ID_B),
+    "bye_and_pong": node(4, "<$>", b"BYE" + bytes(8), receiver=ID_B)
+    + node(5, "<$>", b"foo", sender=ID_B, receiver=ID_A),
+    "empty_then_nested": struct.pack(">I", 0) + node(1, "/n", DATA["nested"]),
+    "truncated": struct.pack(">I", 100) + b"abc",
 }
 
 
@@ -191,5 +197,5 @@ def write(target, seeds):
 
 if __name__ == "__main__":
     write("fuzz_data_decoder", DATA)
-    write("fuzz_frame_header", FRAMES)
-    write("fuzz_wire", WIRE)
+    write("fuzz_handshake", HANDSHAKE)
+    write("fuzz_node_message", NODE_STREAMS)
