@@ -142,7 +142,8 @@ bool read_ext_data_prefix(const node_view& msg, ext_data_prefix& prefix) {
   uint64_t seq = 0;
   get_be(pos, msg.payload + msg.payload_size, 8, seq);
   prefix.seq = seq;
-  return true;
+  // The origin names a real endpoint: nil would collide with "no origin".
+  return prefix.origin.valid();
 }
 
 } // namespace broker::format

@@ -89,7 +89,8 @@ struct ext_data_prefix {
 /// Bytes of `ext_data_prefix` on the wire.
 inline constexpr size_t ext_data_prefix_size = 24;
 
-/// Splits an extended data payload; false if it is too short.
+/// Splits an extended data payload; false if it is too short or names the
+/// nil id as origin.
 bool read_ext_data_prefix(const node_view& msg, ext_data_prefix& prefix);
 
 } // namespace broker::format

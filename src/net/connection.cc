@@ -333,7 +333,7 @@ bool connection::handle_data(const format::node_view& msg) {
   if (msg.type == format::ext_data_type) {
     format::ext_data_prefix prefix;
     if (!format::read_ext_data_prefix(msg, prefix)) {
-      fail(error{ec::invalid_data, "truncated extended data message"});
+      fail(error{ec::invalid_data, "malformed extended data message (short, or nil origin)"});
       return false;
     }
     env.origin = prefix.origin;

@@ -165,6 +165,15 @@ TEST(FormatNodeMessage, ExtendedDataCarriesOriginAndSequence) {
   ASSERT_TRUE(read_ext_data_prefix(msg, prefix));
   EXPECT_EQ(prefix.origin, id_b);
   EXPECT_EQ(prefix.seq, 258u);
+  // A nil origin is refused; so is a payload shorter than the prefix.
+  std::vector<uint8_t> nil_origin;
+  ASSERT_TRUE(write_node_message(nil_origin, id_a, {}, ext_data_type, 20, "/t",
+                                 std::vector<uint8_t>(26, 0).data(), 26));
+  ASSERT_TRUE(read_node_message(nil_origin.data() + 4, nil_origin.size() - 4,
+                                msg));
+  EXPECT_FALSE(read_ext_data_prefix(msg, prefix));
+  msg.payload_size = 23;
+  EXPECT_FALSE(read_ext_data_prefix(msg, prefix));
 }
 
 } // namespace

@@ -52,7 +52,7 @@ void check_data(const node_view& msg) {
     die("a re-encoded data message does not parse");
   auto skip = msg.type == ext_data_type ? ext_data_prefix_size : 0;
   auto value2 = decode(again.payload + skip, again.payload_size - skip);
-  if (!value2 || !identical(*value, *value2))
+  if (!value2 || !same_on_wire(*value, *value2))
     die("a re-encoded value differs");
 }
 
