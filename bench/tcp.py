@@ -26,7 +26,7 @@ TIMEOUT = 300
 SETTINGS = []
 
 
-def varint_size(n):
+def varbyte_size(n):
     size = 1
     while n >= 0x80:
         n >>= 7
@@ -35,13 +35,15 @@ def varint_size(n):
 
 
 def frame_bytes(payload_size):
-    """Bytes of one data frame on the wire (docs/protocol.md 2, 4 and 5.3)."""
-    fixed = 6 + 20 + 8 + 2 + 1 + varint_size(len(TOPIC)) + len(TOPIC)
+    """Bytes of one data message on the wire between two of our endpoints
+    (docs/protocol.md 4, 6.1 and 7.2): length prefix, envelope, topic, the
+    origin and sequence number of the extended form, the value."""
+    fixed = 4 + 37 + len(TOPIC) + 24
     if payload_size == 0:
         # vector tag+count, count tag+8, string tag+len+10, real tag+8
         value = 2 + 9 + 12 + 9
     else:
-        value = 1 + varint_size(payload_size) + payload_size
+        value = 1 + varbyte_size(payload_size) + payload_size
     return fixed + value
 
 
