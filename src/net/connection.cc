@@ -4,6 +4,7 @@
 #include "net/connection_state.hh"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 #include "format/data_reader.hh"
@@ -21,6 +22,13 @@ std::string seconds_text(std::chrono::milliseconds ms) {
   if (text.back() == '.')
     text.pop_back();
   return text + "s";
+}
+
+/// A fresh BYE id: only compared for equality by the peer. Not an address
+/// (that would tell the peer where our heap is).
+uint64_t next_bye_id() {
+  static std::atomic<uint64_t> counter{0};
+  return ++counter;
 }
 
 bool same_bytes(const format::node_view& msg,
@@ -145,7 +153,7 @@ void connection::say_goodbye() {
   }
   state_ = state::leaving;
   bye_sent_ = clock::now();
-  bye_payload_ = format::bye_payload(reinterpret_cast<uintptr_t>(this));
+  bye_payload_ = format::bye_payload(next_bye_id());
   send_ping(format::msg_type::ping, peer_, bye_payload_.data(),
             bye_payload_.size());
   flush();
@@ -158,7 +166,7 @@ void connection::close() {
   // Best effort: a BYE that fits the socket buffer goes out at once; a
   // peer that stopped reading gets none.
   if (writing_.empty() && handshake_done()) {
-    auto bye = format::bye_payload(reinterpret_cast<uintptr_t>(this));
+    auto bye = format::bye_payload(next_bye_id());
     send_ping(format::msg_type::ping, peer_, bye.data(), bye.size());
     stream_.write_now(asio::buffer(out_));
   }
