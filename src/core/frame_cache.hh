@@ -25,13 +25,15 @@ public:
   /// The frame of `env` as `sender` broadcasts it, encoding it on first
   /// use; empty if the message exceeds the wire format's limits. Valid
   /// until the next call.
-  frame frame_of(const envelope& env, const node_id& sender, bool ext) {
-    ext = ext && env.seq != 0;
-    key k{&env.msg.get_topic(), env.ttl, ext};
+  frame frame_of(const envelope& env, const node_id& sender, bool ours) {
+    bool ext = ours && env.seq != 0;
+    // The ttl means hops left only to our endpoints; others get upstream's.
+    uint16_t ttl = ours ? env.ttl : format::upstream_ttl;
+    key k{&env.msg.get_topic(), ttl, ext};
     if (auto i = index_.find(k); i != index_.end())
       return frame{bytes_.data() + i->second.first, i->second.second};
     auto start = bytes_.size();
-    if (!format::write_data_message(bytes_, sender, node_id{}, env.ttl,
+    if (!format::write_data_message(bytes_, sender, node_id{}, ttl,
                                     env.msg.get_topic(), env.msg.get_data(),
                                     ext ? env.origin : node_id{}, env.seq))
       bytes_.resize(start);

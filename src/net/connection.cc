@@ -91,7 +91,9 @@ bool connection::send_data(const detail::envelope& env) {
   auto start = out_.size();
   auto receiver = env.targeted ? peer_ : node_id{};
   bool ext = ext_.ours && env.seq != 0;
-  if (!format::write_data_message(out_, me_.id, receiver, env.ttl,
+  // The ttl means hops left only to our endpoints; others get upstream's.
+  auto ttl = ext_.ours ? env.ttl : format::upstream_ttl;
+  if (!format::write_data_message(out_, me_.id, receiver, ttl,
                                   env.msg.get_topic(), env.msg.get_data(),
                                   ext ? env.origin : node_id{}, env.seq))
     return false;
@@ -335,6 +337,10 @@ bool connection::handle_node_frame(const uint8_t* body, size_t size) {
 }
 
 bool connection::handle_data(const format::node_view& msg) {
+  // Unicast data for another endpoint: we route by topic only and do not
+  // relay messages addressed to someone else (docs/protocol.md §6.2).
+  if (msg.receiver.valid() && msg.receiver != me_.id)
+    return true;
   detail::envelope env;
   auto payload = msg.payload;
   auto size = msg.payload_size;
