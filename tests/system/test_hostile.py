@@ -344,12 +344,19 @@ def test_truncated_handshake_is_reported(served):
     connection_error(node, client_port, "peer_disconnect_during_handshake")
 
 
-STALLS = ["after-connect", "after-hello", "after-syn"]
+STALLS = ["after-connect", "after-hello", "after-syn", "probe-unanswered"]
 
 
 def stall(port, where):
     """A raw peer that stops at `where` (and then only reads); returns it
-    and its client port."""
+    and its client port. "probe-unanswered" completes the v1 handshake but
+    never answers the node's extension probe (a ping), which §5.2 says
+    every node answers."""
+    if where == "probe-unanswered":
+        peer, client_port = raw_connect(port, zw.ID_SMALLEST, filter=["/t"],
+                                        auto_pong=False)
+        peer.handshake()
+        return peer, client_port
     peer, client_port = raw_connect(port, zw.ID_SMALLEST, filter=["/t"])
     assert peer.recv_handshake() == zw.Probe()
     if where == "after-connect":
@@ -371,8 +378,12 @@ def test_stalled_handshake_is_dropped_after_handshake_timeout(cluster, where):
     try:
         # Nothing but the close comes (no drop_conn: upstream has no
         # handshake timeout, §3.7, so there is no code for it).
-        with pytest.raises(zw.PeerClosed):
-            peer.recv_handshake(LIVENESS_DEADLINE)
+        if where == "probe-unanswered":
+            peer.wait_closed(LIVENESS_DEADLINE)
+            assert all(m.type == zw.PING for m in peer.inbox), peer.inbox
+        else:
+            with pytest.raises(zw.PeerClosed):
+                peer.recv_handshake(LIVENESS_DEADLINE)
         elapsed = time.monotonic() - started
         assert elapsed >= 1.5, f"dropped after {elapsed:.2f}s"
         connection_error(node, client_port, "peer_timeout")
