@@ -237,10 +237,10 @@ def test_data_messages_carry_ttl_16(cluster):
 @TLS
 @IDS
 def test_data_in_the_same_segment_as_the_handshake_end(cluster, tls, own_id):
-    """§2/§3.7: phase-3 frames may follow the last handshake message in
-    the same read (originator: right after originator_ack; responder: right
-    after responder_syn_ack, sent before the ack arrives is not allowed, so
-    the responder appends nothing). The node must keep the surplus bytes."""
+    """§2/§3.7: an originator may send phase-3 frames right behind
+    originator_ack, in the same TCP segment; the node must keep the surplus
+    bytes. As responder, the raw peer sends data as soon as it has read the
+    ack, before it reads (and answers) the node's extension probe."""
     node = cluster.start("N", "pubsub", ["/t"], listen=0, extra=node_args(tls))
     peer = connect_to(node.port, own_id, tls, ["/z"], handshake=False)
     node_id = zw.parse_id(node.node_id)
@@ -293,7 +293,7 @@ def test_store_command_to_a_node_without_stores_is_ignored(cluster, tls):
                                     zw.EntityId(SMALL, 0)))
     peer.send_command(zw.store_topic("s", True), cmd)
     exchange(node, peer, "after-command")
-    assert node.matching(rf"^(error|status peer_lost) ") == []
+    assert node.matching(r"^(error|status peer_lost) ") == []
     peer.assert_clean()
 
 
