@@ -8,10 +8,15 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 
 import pytest
+
+# The independent raw v1 peer (tests/zeekwire/README.md): `import zeekwire`.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                os.pardir, "zeekwire"))
 
 NODE = os.environ.get("BROKER_NODE")
 
