@@ -244,6 +244,31 @@ void write_originator_ack(std::vector<uint8_t>& out) {
   finish_frame(out, open(out, msg_type::originator_ack, false));
 }
 
+bool write_handshake(const handshake_msg& msg, std::vector<uint8_t>& out) {
+  struct visitor {
+    std::vector<uint8_t>& out;
+    bool operator()(std::monostate) { return false; }
+    bool operator()(const hello_msg& x) { return write_hello(x, out), true; }
+    bool operator()(probe_msg) { return write_probe(out), true; }
+    bool operator()(const version_select_msg& x) {
+      return write_version_select(x, out), true;
+    }
+    bool operator()(const drop_conn_msg& x) {
+      return write_drop_conn(x, out), true;
+    }
+    bool operator()(const originator_syn_msg& x) {
+      return write_originator_syn(x.filter, out);
+    }
+    bool operator()(const responder_syn_ack_msg& x) {
+      return write_responder_syn_ack(x.filter, out);
+    }
+    bool operator()(originator_ack_msg) {
+      return write_originator_ack(out), true;
+    }
+  };
+  return std::visit(visitor{out}, msg);
+}
+
 handshake_msg read_handshake(const uint8_t* body, size_t size,
                              handshake_failure& failure) {
   if (size == 0) {

@@ -116,6 +116,10 @@ bool write_responder_syn_ack(const filter_type& filter,
                              std::vector<uint8_t>& out);
 void write_originator_ack(std::vector<uint8_t>& out);
 
+/// Appends any decoded message again; false for `std::monostate` or a
+/// filter that does not fit a frame.
+bool write_handshake(const handshake_msg& msg, std::vector<uint8_t>& out);
+
 // -- decoder -------------------------------------------------------------------
 
 /// Parses one handshake frame body (without its length prefix). Checks what

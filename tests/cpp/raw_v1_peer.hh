@@ -76,6 +76,21 @@ public:
     return format::read_handshake(body->data(), body->size(), fail);
   }
 
+  /// Sends `frame` (a whole handshake frame) and returns the drop_conn the
+  /// endpoint answers with, skipping its probe; nothing if it answers
+  /// anything else or closes.
+  std::optional<format::drop_conn_msg> expect_drop(
+    const std::vector<uint8_t>& frame) {
+    send(frame);
+    format::handshake_msg msg;
+    do {
+      msg = next_handshake();
+    } while (std::holds_alternative<format::probe_msg>(msg));
+    if (auto drop = std::get_if<format::drop_conn_msg>(&msg))
+      return *drop;
+    return std::nullopt;
+  }
+
   /// Runs the v1 handshake as connector, in either id order. Returns true
   /// once the ack went out (connector = originator) or arrived.
   bool handshake(const filter_type& filter = {}) {

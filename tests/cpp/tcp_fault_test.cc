@@ -114,12 +114,7 @@ TEST(TcpFault, UnsupportedVersionsGetDropConn2) {
   raw_v1_peer peer{port};
   std::vector<uint8_t> hello;
   format::write_hello(format::hello_msg{peer.id(), 200, 201}, hello);
-  peer.send(hello);
-  format::handshake_msg msg;
-  do {
-    msg = peer.next_handshake();
-  } while (std::holds_alternative<format::probe_msg>(msg));
-  auto drop = std::get_if<format::drop_conn_msg>(&msg);
+  auto drop = peer.expect_drop(hello);
   ASSERT_TRUE(drop);
   EXPECT_EQ(drop->code, format::drop_code::peer_incompatible);
   EXPECT_EQ(drop->description, "unsupported versions offered");
@@ -135,12 +130,7 @@ TEST(TcpFault, WrongMagicGetsDropConn38) {
   std::vector<uint8_t> hello;
   format::write_hello(format::hello_msg{peer.id()}, hello);
   hello[5] ^= 0xff; // first byte of the magic number
-  peer.send(hello);
-  format::handshake_msg msg;
-  do {
-    msg = peer.next_handshake();
-  } while (std::holds_alternative<format::probe_msg>(msg));
-  auto drop = std::get_if<format::drop_conn_msg>(&msg);
+  auto drop = peer.expect_drop(hello);
   ASSERT_TRUE(drop);
   EXPECT_EQ(drop->code, format::drop_code::wrong_magic_number);
   EXPECT_EQ(next_error(ss).code(), ec::invalid_data);
@@ -237,12 +227,7 @@ TEST(TcpFault, SecondConnectionWithTheSameIdIsRedundant) {
   raw_v1_peer second{port, largest};
   std::vector<uint8_t> hello;
   format::write_hello(format::hello_msg{largest}, hello);
-  second.send(hello);
-  format::handshake_msg msg;
-  do {
-    msg = second.next_handshake();
-  } while (std::holds_alternative<format::probe_msg>(msg));
-  auto drop = std::get_if<format::drop_conn_msg>(&msg);
+  auto drop = second.expect_drop(hello);
   ASSERT_TRUE(drop);
   EXPECT_EQ(drop->code, format::drop_code::redundant_connection);
   EXPECT_EQ(a.peers().size(), 1u);
