@@ -198,7 +198,7 @@ void core::send_to_connection(uint32_t slot, bool shared) {
   for (auto& env : peer.pending) {
     bool sent;
     if (shared && !env.targeted) {
-      auto frame = encoded_.frame_of(env, id_, conn.extensions().ours);
+      auto frame = encoded_.frame_of(env, id_, conn.compact_output());
       sent = !frame.empty();
       if (sent)
         conn.send_encoded(frame.data, frame.size);

@@ -6,14 +6,15 @@
 #include <vector>
 
 #include "core/envelope.hh"
+#include "format/compact_message.hh"
 #include "format/node_message.hh"
 
 namespace broker::detail {
 
 /// The data messages encoded during one flush of the core, so that a
 /// message going to several TCP peers is encoded once and its bytes copied
-/// to each. Only broadcasts (receiver nil) are shared; a peer of ours gets
-/// the extended form, any other the plain one.
+/// to each. Only broadcasts (not targeted) are shared; a peer of ours gets
+/// the compact form, any other the plain v1 one.
 class frame_cache {
 public:
   struct frame {
@@ -25,17 +26,21 @@ public:
   /// The frame of `env` as `sender` broadcasts it, encoding it on first
   /// use; empty if the message exceeds the wire format's limits. Valid
   /// until the next call.
-  frame frame_of(const envelope& env, const node_id& sender, bool ours) {
-    bool ext = ours && env.seq != 0;
-    // The ttl means hops left only to our endpoints; others get upstream's.
-    uint16_t ttl = ours ? env.ttl : format::upstream_ttl;
-    key k{&env.msg.get_topic(), ttl, ext};
+  frame frame_of(const envelope& env, const node_id& sender, bool compact) {
+    // Peers that are not ours get upstream's ttl.
+    uint16_t ttl = compact ? env.ttl : format::upstream_ttl;
+    key k{&env.msg.get_topic(), ttl, compact};
     if (auto i = index_.find(k); i != index_.end())
       return frame{bytes_.data() + i->second.first, i->second.second};
     auto start = bytes_.size();
-    if (!format::write_data_message(bytes_, sender, node_id{}, ttl,
-                                    env.msg.get_topic(), env.msg.get_data(),
-                                    ext ? env.origin : node_id{}, env.seq))
+    auto& topic = env.msg.get_topic();
+    auto& value = env.msg.get_data();
+    auto origin = env.origin == sender ? node_id{} : env.origin;
+    bool ok = compact ? format::write_compact_data(bytes_, false, ttl, topic,
+                                                   value, origin, env.seq)
+                      : format::write_data_message(bytes_, sender, node_id{},
+                                                   ttl, topic, value);
+    if (!ok)
       bytes_.resize(start);
     auto size = bytes_.size() - start;
     index_.emplace(k, std::make_pair(start, size));
@@ -54,15 +59,15 @@ private:
   struct key {
     const void* msg;
     uint16_t ttl;
-    bool ext;
+    bool compact;
     bool operator==(const key& other) const noexcept {
-      return msg == other.msg && ttl == other.ttl && ext == other.ext;
+      return msg == other.msg && ttl == other.ttl && compact == other.compact;
     }
   };
 
   struct key_hash {
     size_t operator()(const key& k) const noexcept {
-      return std::hash<const void*>{}(k.msg) ^ (size_t{k.ttl} << 1) ^ k.ext;
+      return std::hash<const void*>{}(k.msg) ^ (size_t{k.ttl} << 1) ^ k.compact;
     }
   };
 

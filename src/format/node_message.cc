@@ -91,20 +91,15 @@ bool write_node_message(std::vector<uint8_t>& out, const node_id& sender,
 
 bool write_data_message(std::vector<uint8_t>& out, const node_id& sender,
                         const node_id& receiver, uint16_t ttl,
-                        const topic& dst, const data& value,
-                        const node_id& origin, uint64_t seq) {
+                        const topic& dst, const data& value) {
   auto value_size = encoded_size(value);
   if (value_size == writer::npos)
     return false;
-  bool ext = origin.valid();
-  auto prefix = ext ? ext_data_prefix_size : 0;
-  auto type = ext ? ext_data_type : static_cast<uint8_t>(msg_type::data);
-  auto pos = reserve_frame(out, sender, receiver, type, ttl, dst.string(),
-                           prefix + value_size);
+  auto pos = reserve_frame(out, sender, receiver,
+                           static_cast<uint8_t>(msg_type::data), ttl,
+                           dst.string(), value_size);
   if (pos == nullptr)
     return false;
-  if (ext)
-    pos = put_raw_be(put_raw_id(pos, origin), seq, 8);
   encode_to(pos, value);
   return true;
 }
@@ -130,20 +125,6 @@ bool read_routing_update(const node_view& msg, filter_type& filter) {
   auto pos = msg.payload;
   auto end = msg.payload + msg.payload_size;
   return get_filter(pos, end, filter) && pos == end;
-}
-
-bool read_ext_data_prefix(const node_view& msg, ext_data_prefix& prefix) {
-  if (msg.payload_size < ext_data_prefix_size)
-    return false;
-  node_id::bytes_type raw;
-  std::memcpy(raw.data(), msg.payload, raw.size());
-  prefix.origin = node_id{raw};
-  auto pos = msg.payload + raw.size();
-  uint64_t seq = 0;
-  get_be(pos, msg.payload + msg.payload_size, 8, seq);
-  prefix.seq = seq;
-  // The origin names a real endpoint: nil would collide with "no origin".
-  return prefix.origin.valid();
 }
 
 } // namespace broker::format

@@ -26,12 +26,6 @@ inline constexpr uint16_t upstream_ttl = 16;
 /// The topic of routing updates, pings and pongs.
 inline constexpr std::string_view control_topic = "<$>";
 
-/// Our own node message type, sent only to peers that announced our
-/// extensions (docs/protocol.md §6): a data message whose payload starts
-/// with the origin's id and a per-origin sequence number, so that loops
-/// between our endpoints end without a storm.
-inline constexpr uint8_t ext_data_type = 0x41;
-
 /// A parsed node message. `topic` and `payload` point into the frame body
 /// they were parsed from.
 struct node_view {
@@ -58,14 +52,12 @@ bool write_node_message(std::vector<uint8_t>& out, const node_id& sender,
                         std::string_view topic, const uint8_t* payload,
                         size_t payload_size);
 
-/// Appends a data message (type 1) whose payload is `value`, or with a
-/// valid `origin` our extended data message (`ext_data_type`). Encodes in
+/// Appends a data message (type 1) whose payload is `value`. Encodes in
 /// place: one size pass, one resize. False (nothing appended) on an empty
 /// or oversized topic, data nested too deeply, or an oversized frame.
 bool write_data_message(std::vector<uint8_t>& out, const node_id& sender,
                         const node_id& receiver, uint16_t ttl,
-                        const topic& dst, const data& value,
-                        const node_id& origin = {}, uint64_t seq = 0);
+                        const topic& dst, const data& value);
 
 /// Appends a routing_update (type 3) carrying the complete `filter`.
 bool write_routing_update(std::vector<uint8_t>& out, const node_id& sender,
@@ -79,18 +71,5 @@ bool write_ping(std::vector<uint8_t>& out, msg_type type,
 /// Reads the filter of a routing_update payload; false if malformed or
 /// followed by trailing bytes.
 bool read_routing_update(const node_view& msg, filter_type& filter);
-
-/// The origin and sequence number in front of an extended data payload.
-struct ext_data_prefix {
-  node_id origin;
-  uint64_t seq = 0;
-};
-
-/// Bytes of `ext_data_prefix` on the wire.
-inline constexpr size_t ext_data_prefix_size = 24;
-
-/// Splits an extended data payload; false if it is too short or names the
-/// nil id as origin.
-bool read_ext_data_prefix(const node_view& msg, ext_data_prefix& prefix);
 
 } // namespace broker::format

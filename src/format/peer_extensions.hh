@@ -15,7 +15,7 @@
 namespace broker::format {
 
 struct peer_extensions {
-  /// The peer announced itself: it understands `ext_data_type`.
+  /// The peer announced itself: it understands compact frames.
   bool ours = false;
   /// Random per process: equal tokens mean both endpoints share a process.
   uint64_t process_token = 0;

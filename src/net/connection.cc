@@ -89,13 +89,20 @@ bool connection::send_data(const detail::envelope& env) {
   if (closed_ || state_ == state::leaving)
     return true;
   auto start = out_.size();
-  auto receiver = env.targeted ? peer_ : node_id{};
-  bool ext = ext_.ours && env.seq != 0;
-  // The ttl means hops left only to our endpoints; others get upstream's.
-  auto ttl = ext_.ours ? env.ttl : format::upstream_ttl;
-  if (!format::write_data_message(out_, me_.id, receiver, ttl,
-                                  env.msg.get_topic(), env.msg.get_data(),
-                                  ext ? env.origin : node_id{}, env.seq))
+  bool ok;
+  if (compact_out_) {
+    auto origin = env.origin == me_.id ? node_id{} : env.origin;
+    ok = format::write_compact_data(out_, env.targeted, env.ttl,
+                                    env.msg.get_topic(), env.msg.get_data(),
+                                    origin, env.seq);
+  } else {
+    // Peers that are not ours get upstream's ttl, and the receiver field.
+    auto receiver = env.targeted ? peer_ : node_id{};
+    ok = format::write_data_message(out_, me_.id, receiver,
+                                    format::upstream_ttl, env.msg.get_topic(),
+                                    env.msg.get_data());
+  }
+  if (!ok)
     return false;
   out_data_.emplace_back(start, out_.size() - start);
   ++out_msgs_;
@@ -137,13 +144,22 @@ size_t connection::drop_queued_data(size_t n) {
 void connection::send_filter(const filter_type& filter) {
   if (closed_ || !handshake_done() || state_ == state::leaving)
     return;
+  auto start = out_.size();
   format::write_routing_update(out_, me_.id, peer_, filter);
+  finish_control_frame(start);
   flush();
 }
 
 void connection::send_ping(format::msg_type type, const node_id& to,
                            const uint8_t* payload, size_t size) {
+  auto start = out_.size();
   format::write_ping(out_, type, me_.id, to, payload, size);
+  finish_control_frame(start);
+}
+
+void connection::finish_control_frame(size_t start) {
+  if (compact_out_ && out_.size() > start)
+    format::wrap_compact_node(out_, start);
 }
 
 void connection::say_goodbye() {
@@ -314,14 +330,35 @@ void connection::handle_input() {
 }
 
 bool connection::handle_node_frame(const uint8_t* body, size_t size) {
+  if (compact_in_)
+    return handle_compact_frame(body, size);
   format::node_view msg;
   if (!format::read_node_message(body, size, msg)) {
     fail(error{ec::invalid_data, "malformed node message envelope"});
     return false;
   }
+  return handle_node_message(msg);
+}
+
+bool connection::handle_compact_frame(const uint8_t* body, size_t size) {
+  switch (static_cast<format::compact_kind>(body[0])) {
+    case format::compact_kind::node: {
+      format::node_view msg;
+      if (!format::read_node_message(body + 1, size - 1, msg))
+        break;
+      return handle_node_message(msg);
+    }
+    case format::compact_kind::data:
+    case format::compact_kind::relayed_data:
+      return handle_compact_data(body, size);
+  }
+  fail(error{ec::invalid_data, "malformed compact frame"});
+  return false;
+}
+
+bool connection::handle_node_message(const format::node_view& msg) {
   switch (msg.type) {
     case static_cast<uint8_t>(format::msg_type::data):
-    case format::ext_data_type:
       return handle_data(msg);
     case static_cast<uint8_t>(format::msg_type::routing_update):
       return handle_routing_update(msg);
@@ -329,6 +366,9 @@ bool connection::handle_node_frame(const uint8_t* body, size_t size) {
       return handle_ping(msg);
     case static_cast<uint8_t>(format::msg_type::pong):
       return handle_pong(msg);
+    case format::compact_switch_type:
+      compact_in_ = true; // Every later frame of the peer is compact.
+      return true;
     default:
       // Store commands and types of later versions: not ours to handle
       // (yet); dropping them is what Broker 8.x does with unknown input.
@@ -341,40 +381,45 @@ bool connection::handle_data(const format::node_view& msg) {
   // relay messages addressed to someone else (docs/protocol.md §6.2).
   if (msg.receiver.valid() && msg.receiver != me_.id)
     return true;
+  // Plain v1 names only the last hop: no duplicate suppression possible.
   detail::envelope env;
-  auto payload = msg.payload;
-  auto size = msg.payload_size;
-  if (msg.type == format::ext_data_type) {
-    format::ext_data_prefix prefix;
-    if (!format::read_ext_data_prefix(msg, prefix)) {
-      fail(error{ec::invalid_data, "malformed extended data message (short, or nil origin)"});
-      return false;
-    }
-    env.origin = prefix.origin;
-    env.seq = prefix.seq;
-    payload += format::ext_data_prefix_size;
-    size -= format::ext_data_prefix_size;
-  } else {
-    // Plain v1 names only the last hop: no duplicate suppression possible.
-    env.origin = msg.sender;
+  env.origin = msg.sender;
+  env.ttl = msg.ttl;
+  env.targeted = msg.receiver == me_.id;
+  return deliver(env, msg.topic, msg.payload, msg.payload_size);
+}
+
+bool connection::handle_compact_data(const uint8_t* body, size_t size) {
+  format::compact_data_view msg;
+  if (!format::read_compact_data(body, size, msg)) {
+    fail(error{ec::invalid_data, "malformed compact data message"});
+    return false;
   }
+  detail::envelope env;
+  env.origin = msg.origin.valid() ? msg.origin : peer_;
+  env.seq = msg.seq;
+  env.ttl = msg.ttl;
+  env.targeted = msg.targeted;
+  return deliver(env, msg.topic, msg.payload, msg.payload_size);
+}
+
+bool connection::deliver(detail::envelope& env, std::string_view topic_name,
+                         const uint8_t* payload, size_t size) {
   // Decode straight into a recycled message: its topic and value buffers
   // usually fit the next message of the same stream.
   auto blk = detail::reuse_message_block();
   env.msg = detail::adopt_message_block(blk);
   auto name = std::move(blk->topic_).move_string();
-  name.assign(msg.topic.data(), msg.topic.size());
+  name.assign(topic_name.data(), topic_name.size());
   blk->topic_ = topic{std::move(name)};
   auto err = format::decode(payload, size, blk->data_);
   detail::seal_message_block(blk);
   if (err) {
     fail(error{ec::invalid_data, "undecodable data message on topic "
-                                   + std::string{msg.topic} + ": "
+                                   + std::string{topic_name} + ": "
                                    + err.message()});
     return false;
   }
-  env.ttl = msg.ttl;
-  env.targeted = msg.receiver == me_.id;
   cbs_.on_data(*this, std::move(env));
   return !closed_;
 }
@@ -405,13 +450,25 @@ bool connection::handle_routing_update(const format::node_view& msg) {
 }
 
 bool connection::handle_ping(const format::node_view& msg) {
-  if (state_ == state::probing || state_ == state::ready) {
-    format::peer_extensions theirs;
-    if (format::read_extension_probe(msg.payload, msg.payload_size, theirs))
-      ext_ = theirs;
-  }
+  format::peer_extensions theirs;
+  if ((state_ == state::probing || state_ == state::ready)
+      && format::read_extension_probe(msg.payload, msg.payload_size, theirs))
+    learned_extensions(theirs);
   send_ping(format::msg_type::pong, msg.sender, msg.payload, msg.payload_size);
   return true;
+}
+
+void connection::learned_extensions(const format::peer_extensions& theirs) {
+  ext_ = theirs;
+  if (compact_out_)
+    return;
+  // The peer is ours: announce compact frames, then write only those. The
+  // announcement goes out before anything compact, in the same order.
+  const uint8_t version = 1;
+  format::write_node_message(out_, me_.id, peer_, format::compact_switch_type,
+                             format::upstream_ttl, format::control_topic,
+                             &version, 1);
+  compact_out_ = true;
 }
 
 bool connection::handle_pong(const format::node_view& msg) {

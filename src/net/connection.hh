@@ -15,6 +15,7 @@
 #include "broker/node_id.hh"
 #include "broker/topic.hh"
 #include "core/envelope.hh"
+#include "format/compact_message.hh"
 #include "format/handshake.hh"
 #include "format/node_message.hh"
 #include "format/peer_extensions.hh"
@@ -129,6 +130,10 @@ public:
   /// What the peer announced about itself (valid once ready).
   const format::peer_extensions& extensions() const noexcept { return ext_; }
 
+  /// True once we write compact frames (the peer is ours): data for this
+  /// peer must then be encoded with `format::write_compact_data`.
+  bool compact_output() const noexcept { return compact_out_; }
+
   /// The code of a drop_conn the peer sent us, if one ended the connection.
   std::optional<format::drop_code> drop_received() const noexcept {
     return drop_received_;
@@ -174,7 +179,14 @@ private:
 
   // Node messages (connection.cc).
   bool handle_node_frame(const uint8_t* body, size_t size);
+  bool handle_compact_frame(const uint8_t* body, size_t size);
+  bool handle_node_message(const format::node_view& msg);
   bool handle_data(const format::node_view& msg);
+  bool handle_compact_data(const uint8_t* body, size_t size);
+  bool deliver(detail::envelope& env, std::string_view topic,
+               const uint8_t* payload, size_t size);
+  void learned_extensions(const format::peer_extensions& theirs);
+  void finish_control_frame(size_t start);
   bool handle_routing_update(const format::node_view& msg);
   bool handle_ping(const format::node_view& msg);
   bool handle_pong(const format::node_view& msg);
@@ -222,6 +234,8 @@ private:
   filter_type sent_filter_;
   bool self_ = false;
   bool redundant_ = false;
+  bool compact_out_ = false;
+  bool compact_in_ = false;
   bool closed_ = false;
 };
 

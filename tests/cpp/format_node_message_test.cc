@@ -151,29 +151,4 @@ TEST(FormatNodeMessage, ShortOrInconsistentEnvelopes) {
   EXPECT_FALSE(read_node_message(body.data(), 36, msg));
 }
 
-TEST(FormatNodeMessage, ExtendedDataCarriesOriginAndSequence) {
-  std::vector<uint8_t> out;
-  ASSERT_TRUE(write_data_message(out, id_a, {}, 20, "/t", data{true}, id_b,
-                                 258));
-  EXPECT_EQ(hex(out),
-            spaced("00000041 00000000000040008000000000000000"
-                   "00000000000000000000000000000000 41 0014 0002 2f74"
-                   "ffffffffffff4fffbfffffffffffffff 0000000000000102 0101"));
-  node_view msg;
-  ASSERT_TRUE(read_node_message(out.data() + 4, out.size() - 4, msg));
-  ext_data_prefix prefix;
-  ASSERT_TRUE(read_ext_data_prefix(msg, prefix));
-  EXPECT_EQ(prefix.origin, id_b);
-  EXPECT_EQ(prefix.seq, 258u);
-  // A nil origin is refused; so is a payload shorter than the prefix.
-  std::vector<uint8_t> nil_origin;
-  ASSERT_TRUE(write_node_message(nil_origin, id_a, {}, ext_data_type, 20, "/t",
-                                 std::vector<uint8_t>(26, 0).data(), 26));
-  ASSERT_TRUE(read_node_message(nil_origin.data() + 4, nil_origin.size() - 4,
-                                msg));
-  EXPECT_FALSE(read_ext_data_prefix(msg, prefix));
-  msg.payload_size = 23;
-  EXPECT_FALSE(read_ext_data_prefix(msg, prefix));
-}
-
 } // namespace

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "format/compact_message.hh"
 #include "format/data_reader.hh"
 #include "format/frame.hh"
 #include "format/identical.hh"
@@ -28,44 +29,42 @@ namespace {
   std::abort();
 }
 
-void check_data(const node_view& msg) {
-  auto payload = msg.payload;
-  auto size = msg.payload_size;
-  ext_data_prefix prefix;
-  if (msg.type == ext_data_type) {
-    if (!read_ext_data_prefix(msg, prefix))
-      return;
-    payload += ext_data_prefix_size;
-    size -= ext_data_prefix_size;
-  }
-  auto value = decode(payload, size);
-  if (!value || msg.topic.empty())
-    return;
+/// A decoded value re-sent must decode to the same value.
+void check_roundtrip(const data& value, bool compact) {
   std::vector<uint8_t> out;
-  if (!write_data_message(out, msg.sender, msg.receiver, msg.ttl,
-                          topic{std::string{msg.topic}}, *value,
-                          prefix.origin, prefix.seq))
+  bool ok = compact ? write_compact_data(out, false, 1, topic{"/t"}, value,
+                                         node_id{}, 1)
+                    : write_data_message(out, node_id{}, node_id{}, 1,
+                                         topic{"/t"}, value);
+  if (!ok)
     return; // Nested too deeply or too large to re-send: fine.
-  node_view again;
-  if (!read_node_message(out.data() + frame_prefix_size,
-                         out.size() - frame_prefix_size, again))
+  const uint8_t* payload = nullptr;
+  size_t size = 0;
+  node_view v1;
+  compact_data_view cv;
+  auto body = out.data() + frame_prefix_size;
+  auto body_size = out.size() - frame_prefix_size;
+  if (compact ? !read_compact_data(body, body_size, cv)
+              : !read_node_message(body, body_size, v1))
     die("a re-encoded data message does not parse");
-  auto skip = msg.type == ext_data_type ? ext_data_prefix_size : 0;
-  auto value2 = decode(again.payload + skip, again.payload_size - skip);
-  if (!value2 || !same_on_wire(*value, *value2))
+  payload = compact ? cv.payload : v1.payload;
+  size = compact ? cv.payload_size : v1.payload_size;
+  auto again = decode(payload, size);
+  if (!again || !same_on_wire(value, *again))
     die("a re-encoded value differs");
 }
 
-void check_message(const uint8_t* body, size_t size) {
-  node_view msg;
-  if (!read_node_message(body, size, msg))
-    return;
+void check_payload(const uint8_t* payload, size_t size, bool compact) {
+  if (auto value = decode(payload, size))
+    check_roundtrip(*value, compact);
+}
+
+void check_node(const node_view& msg) {
   filter_type filter;
   peer_extensions ext;
   switch (msg.type) {
     case 1:
-    case ext_data_type:
-      check_data(msg);
+      check_payload(msg.payload, msg.payload_size, false);
       break;
     case 3:
       read_routing_update(msg, filter);
@@ -79,10 +78,28 @@ void check_message(const uint8_t* body, size_t size) {
   }
 }
 
+/// One frame body; `compact` once the stream announced compact frames.
+void check_message(const uint8_t* body, size_t size, bool& compact) {
+  node_view msg;
+  if (!compact) {
+    if (read_node_message(body, size, msg)) {
+      compact = msg.type == compact_switch_type;
+      check_node(msg);
+    }
+    return;
+  }
+  compact_data_view cv;
+  if (body[0] == 0 && read_node_message(body + 1, size - 1, msg))
+    check_node(msg);
+  else if (body[0] != 0 && read_compact_data(body, size, cv))
+    check_payload(cv.payload, cv.payload_size, true);
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t pos = 0;
+  bool compact = false;
   while (pos < size) {
     uint32_t body = 0;
     broker::error err;
@@ -96,7 +113,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     }
     if (st == frame_status::ok)
-      check_message(data + pos + frame_prefix_size, body);
+      check_message(data + pos + frame_prefix_size, body, compact);
     pos += frame_prefix_size + body;
   }
   return 0;

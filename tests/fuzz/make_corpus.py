@@ -174,8 +174,13 @@ NODE_STREAMS = {
     "data": node(1, "foobar", string("hello world")),
     "zeek_event": node(1, "/topic/test", vector(
         count(1), count(1), vector(string("ping"), vector(count(1))))),
-    "ext_data": node(0x41, "/a", ID_B + struct.pack(">Q", 258)
-                     + DATA["zeek_log"], ttl=20),
+    "compact": node(0x43, "<$>", b"\x01", receiver=ID_B)
+    + frame(b"\x01\x00" + struct.pack(">HH", 20, 2) + b"/a"
+            + struct.pack(">Q", 258) + DATA["zeek_log"])
+    + frame(b"\x02\x01" + struct.pack(">HH", 3, 2) + b"/b"
+            + struct.pack(">Q", 7) + ID_B + DATA["nested"])
+    + frame(b"\x00" + ID_B + ID_A + b"\x05" + struct.pack(">HH", 16, 3)
+            + b"<$>foo"),
     "routing_update": node(3, "<$>", filt("/topic/test", "zeek/event/"),
                            receiver=ID_B),
     "ping_probe": node(4, "<$>", b"BRKX\x01\x01" + struct.pack(">Q", 7),
