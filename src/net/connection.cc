@@ -77,7 +77,7 @@ void connection::start(bool inbound) {
 
 // -- output --------------------------------------------------------------------
 
-bool connection::send_data(const detail::envelope& env) {
+bool connection::send_data(const envelope& env) {
   if (closed_ || state_ == state::leaving)
     return true;
   auto start = out_.size();
@@ -327,7 +327,7 @@ bool connection::handle_node_frame(const uint8_t* body, size_t size) {
 }
 
 bool connection::handle_data(const format::node_view& msg) {
-  detail::envelope env;
+  envelope env;
   auto payload = msg.payload;
   auto size = msg.payload_size;
   if (msg.type == format::ext_data_type) {
