@@ -4,86 +4,25 @@
 
 #include <algorithm>
 
-#include "broker/convert.hh"
 #include "broker/defaults.hh"
+#include "broker/timeout.hh"
 #include "core/registry.hh"
+#include "core/remember.hh"
 #include "core/spin_loop.hh"
 #include "store/store_registry.hh"
-#include "net/connection.hh"
 
 namespace broker::detail {
 
-namespace {
-
-overflow_policy policy_setting(const configuration& cfg, std::string_view key,
-                               overflow_policy fallback) {
-  overflow_policy result = fallback;
-  auto str = cfg.get_string(key, "");
-  if (!str.empty() && !convert(str, result))
-    return fallback;
-  return result;
-}
-
-/// Adds `x` to a list of weak references, pruning dead entries as the list
-/// grows so that it stays proportional to the live objects.
-template <class T>
-void remember(std::vector<std::weak_ptr<T>>& xs, const std::shared_ptr<T>& x) {
-  if (xs.size() >= 64 && (xs.size() & (xs.size() - 1)) == 0)
-    xs.erase(std::remove_if(xs.begin(), xs.end(),
-                            [](auto& w) { return w.expired(); }),
-             xs.end());
-  xs.emplace_back(x);
-}
-
-bool bool_setting(const configuration& cfg, std::string_view key,
-                  bool fallback) {
-  auto x = cfg.get(key);
-  auto b = x ? get_if<boolean>(*x) : nullptr;
-  return b ? *b : fallback;
-}
-
-net::connection_timing timing_settings(const configuration& cfg) {
-  using std::chrono::duration_cast;
-  using ms = std::chrono::milliseconds;
-  net::connection_timing result;
-  auto get = [&cfg](const char* key, ms fallback) {
-    return duration_cast<ms>(cfg.get_timespan(key, fallback));
-  };
-  result.handshake_timeout = get("broker.handshake-timeout",
-                                 result.handshake_timeout);
-  result.heartbeat_interval = std::max(
-    ms{1}, get("broker.heartbeat-interval", result.heartbeat_interval));
-  result.peer_timeout = get("broker.peer-timeout", result.peer_timeout);
-  result.bye_timeout = get("broker.unpeer-timeout", result.bye_timeout);
-  result.routing_update_limit = static_cast<uint32_t>(
-    std::min<count>(UINT32_MAX, cfg.get_count("broker.routing-update-limit",
-                                               result.routing_update_limit)));
-  return result;
-}
-
-} // namespace
-
 core::core(configuration cfg)
   : cfg_(std::move(cfg)),
-    id_(node_id::random()),
-    ttl_(static_cast<uint16_t>(std::clamp<unsigned>(cfg_.options().ttl, 1,
-                                                    UINT16_MAX))),
-    forward_(cfg_.options().forward),
-    real_time_(cfg_.options().use_real_time),
-    subscriber_buffer_(cfg_.get_count("broker.subscriber-buffer-size",
-                                      defaults::subscriber_buffer_size)),
-    subscriber_policy_(policy_setting(cfg_, "broker.subscriber-overflow-policy",
-                                      overflow_policy::drop_oldest)),
-    peer_buffer_(cfg_.get_count("broker.peer-buffer-size",
-                                defaults::peer_buffer_size)),
-    peer_policy_(policy_setting(cfg_, "broker.peer-overflow-policy",
-                                overflow_policy::disconnect)),
-    spin_(cfg_.get_count("broker.core-spin-us", defaults::core_spin_us)),
-    timing_(timing_settings(cfg_)),
-    shortcut_(bool_setting(cfg_, "broker.in-process-shortcut", true)),
+    settings_(core_settings::from(cfg_)),
     inbox_(cfg_.get_count("broker.core-inbox-size", defaults::core_inbox_size),
            [this] { post([this] { drain(); }); }),
-    stores_(std::make_unique<store_registry>()) {}
+    stores_(std::make_unique<store_registry>()),
+    router_(settings_, peers_),
+    network_(*this, io_, cfg_, router_, connections_),
+    peers_(*this, settings_, router_, connections_),
+    connections_(*this, settings_, router_, peers_, network_) {}
 
 core::~core() {
   shutdown();
@@ -94,7 +33,7 @@ void core::start() {
   if (started_)
     return;
   started_ = true;
-  registry::add(id_, weak_from_this());
+  registry::add(id(), weak_from_this());
   work_.emplace(io_.get_executor());
   thread_ = std::thread{[this] {
     // Named for `top -H`, perf and debuggers (at most 15 characters).
@@ -104,7 +43,7 @@ void core::start() {
 }
 
 void core::run_loop() {
-  run_spinning(io_, spin_);
+  run_spinning(io_, settings_.spin);
 }
 
 void core::shutdown() {
@@ -115,7 +54,7 @@ void core::shutdown() {
   stores_->stop_all();
   if (stopped_.exchange(true))
     return;
-  registry::remove(id_);
+  registry::remove(id());
   // Release everyone who may wait on us: producers waiting for room in the
   // inbox, and a core blocked on a full subscriber (`block` policy).
   inbox_.close();
@@ -151,35 +90,47 @@ void core::shutdown() {
       w.join();
   // The thread is gone: drop what other cores may still hold references to.
   peers_.clear();
-  peer_index_by_id_.clear();
-  handshakes_.clear();
-  conn_slots_.clear();
-  committing_.clear();
-  acceptor_.reset();
+  connections_.clear();
+  network_.clear();
   timers_.clear();
 }
 
 void core::stop_on_core_thread() {
-  if (acceptor_) {
-    std::error_code ec;
-    acceptor_->close(ec);
+  network_.stop();
+  connections_.stop();
+  peers_.stop();
+  router_.close_subscribers();
+}
+
+// -- the inbox -----------------------------------------------------------------
+
+void core::drain() {
+  inbox_.drain(local_batch_, remote_batch_);
+  for (auto& batch : remote_batch_)
+    router_.route_remote(batch);
+  for (auto& req : local_batch_)
+    router_.route_local(req);
+  router_.flush();
+  release_publishers(local_batch_);
+  local_batch_.clear();
+  remote_batch_.clear();
+}
+
+void core::release_publishers(std::vector<publish_request>& reqs) {
+  publisher_state* last = nullptr;
+  size_t run = 0;
+  for (auto& req : reqs) {
+    auto src = req.source.get();
+    if (src != last) {
+      if (last)
+        last->release(run);
+      last = src;
+      run = 0;
+    }
+    ++run;
   }
-  for (auto& [ptr, hs] : handshakes_)
-    hs.conn->close();
-  for (auto& slot : peers_)
-    if (slot.conn)
-      slot.conn->close();
-  for (auto& slot : peers_) {
-    if (!slot.remote)
-      continue;
-    auto me = id_;
-    auto remote = slot.remote;
-    remote->post([target = remote.get(), me] { target->on_peer_gone(me); });
-    slot.remote.reset();
-  }
-  for (auto& slot : subs_)
-    if (slot.queue)
-      slot.queue->close();
+  if (last)
+    last->release(run);
 }
 
 // -- subscribers ---------------------------------------------------------------
@@ -187,32 +138,14 @@ void core::stop_on_core_thread() {
 std::shared_ptr<subscriber_queue>
 core::add_subscriber(const filter_type& topics, size_t max_qsize) {
   auto queue = std::make_shared<subscriber_queue>(
-    std::max(max_qsize, subscriber_buffer_), subscriber_policy_);
+    std::max(max_qsize, settings_.subscriber_buffer),
+    settings_.subscriber_policy);
   {
     std::lock_guard guard{workers_mtx_};
     remember(all_queues_, queue);
   }
   auto apply = [this, queue, topics] {
-    uint32_t slot;
-    if (free_subs_.empty()) {
-      slot = static_cast<uint32_t>(subs_.size());
-      subs_.emplace_back();
-    } else {
-      slot = free_subs_.back();
-      free_subs_.pop_back();
-    }
-    auto& entry = subs_[slot];
-    entry.queue = queue;
-    entry.topics.clear();
-    for (auto& t : topics)
-      if (std::find(entry.topics.begin(), entry.topics.end(), t)
-          == entry.topics.end())
-        entry.topics.emplace_back(t);
-    for (auto& t : entry.topics)
-      local_routes_.add(t.string(), slot);
-    local_routes_changed();
-    sub_index_.emplace(queue.get(), slot);
-    extend_filter(entry.topics);
+    peers_.extend_filter(router_.add_subscriber(queue, topics));
     return true;
   };
   if (!call(apply))
@@ -224,39 +157,16 @@ void core::remove_subscriber(const std::shared_ptr<subscriber_queue>& queue) {
   queue->close();
   if (stopped_)
     return;
-  post([this, queue] {
-    auto i = sub_index_.find(queue.get());
-    if (i == sub_index_.end())
-      return;
-    auto slot = i->second;
-    sub_index_.erase(i);
-    local_routes_.remove_all(slot);
-    local_routes_changed();
-    subs_[slot] = subscriber_slot{};
-    free_subs_.push_back(slot);
-  });
+  post([this, queue] { router_.remove_subscriber(queue.get()); });
 }
 
 void core::update_subscriber(const std::shared_ptr<subscriber_queue>& queue,
                              topic t, bool add, bool block) {
   auto apply = [this, queue, t, add] {
-    auto i = sub_index_.find(queue.get());
-    if (i == sub_index_.end())
-      return false;
-    auto slot = i->second;
-    auto& topics = subs_[slot].topics;
-    auto pos = std::find(topics.begin(), topics.end(), t);
-    if (add && pos == topics.end()) {
-      topics.emplace_back(t);
-      local_routes_.add(t.string(), slot);
-      local_routes_changed();
-      extend_filter(filter_type{t});
-    } else if (!add && pos != topics.end()) {
-      topics.erase(pos);
-      local_routes_.remove(t.string(), slot);
-      local_routes_changed();
-    }
-    return true;
+    auto what = router_.update_subscriber(queue.get(), t, add);
+    if (what == router::change::added)
+      peers_.extend_filter(filter_type{t});
+    return what != router::change::unknown_subscriber;
   };
   if (block) {
     call(apply);
@@ -278,24 +188,23 @@ void core::update_subscriber(const std::shared_ptr<subscriber_queue>& queue,
 std::shared_ptr<const local_interest> core::watch_local(topic t) {
   auto result = std::make_shared<local_interest>(std::move(t));
   call([this, result] {
-    remember(interests_, result);
-    local_routes_changed();
+    router_.watch(result);
     return true;
   });
   return result;
 }
 
-void core::local_routes_changed() {
-  ++routes_version_;
-  for (auto& weak : interests_) {
-    auto x = weak.lock();
-    if (!x)
-      continue;
-    bool any = false;
-    local_routes_.for_each_match(x->watched().string(),
-                                 [&any](uint32_t) { any = true; });
-    x->set(any);
-  }
+void core::deliver_local(topic t, std::vector<data> xs) {
+  post([this, t = std::move(t), xs = std::move(xs)]() mutable {
+    for (auto& x : xs)
+      router_.deliver_now(t, std::move(x));
+  });
+}
+
+void core::report_error(error err) {
+  post([this, err = std::move(err)]() mutable {
+    router_.emit(std::move(err));
+  });
 }
 
 // -- publishers and producers --------------------------------------------------
@@ -336,9 +245,76 @@ void core::run_producer(
 
 void core::forward(std::vector<topic> topics) {
   call([this, topics = std::move(topics)] {
-    extend_filter(topics);
+    peers_.extend_filter(topics);
     return true;
   });
+}
+
+// -- peering -------------------------------------------------------------------
+
+bool core::peer_with(const std::shared_ptr<core>& other) {
+  if (!other || other.get() == this || other->is_shutdown() || stopped_)
+    return false;
+  auto done = std::make_shared<std::promise<bool>>();
+  auto fut = done->get_future();
+  post([this, other, done] { peers_.request_peering(other, done); });
+  if (fut.wait_for(timeout::peer) != std::future_status::ready)
+    return false;
+  return fut.get();
+}
+
+uint16_t core::listen(const std::string& address, uint16_t port) {
+  auto result = call([this, address, port] {
+    return network_.listen(address, port);
+  });
+  return result.value_or(0);
+}
+
+bool core::peer_remote(network_info where, bool wait) {
+  if (stopped_)
+    return false;
+  auto done = std::make_shared<std::promise<bool>>();
+  auto fut = done->get_future();
+  post([this, where, done] { network_.dial(where, done); });
+  if (!wait)
+    return true;
+  // With retries this may wait forever (as upstream), but never past
+  // shutdown, which abandons pending attempts without answering them.
+  while (fut.wait_for(std::chrono::milliseconds{50})
+         != std::future_status::ready)
+    if (stopped_)
+      return false;
+  return fut.get();
+}
+
+bool core::unpeer_remote(const std::string& address, uint16_t port) {
+  auto result = call([this, address, port] {
+    return peers_.unpeer(address, port);
+  });
+  return result.value_or(false);
+}
+
+bool core::unpeer_from(const std::shared_ptr<core>& other) {
+  if (!other)
+    return false;
+  auto result = call([this, other] { return peers_.unpeer(other->id()); });
+  return result.value_or(false);
+}
+
+void core::on_peer_gone(node_id from) {
+  auto redial = peers_.on_peer_gone(from);
+  if (redial && !stopped_)
+    network_.redial_after(*redial);
+}
+
+std::vector<peer_info> core::peers() {
+  auto result = call([this] { return peers_.infos(); });
+  return result ? std::move(*result) : std::vector<peer_info>{};
+}
+
+std::vector<topic> core::peer_subscriptions() {
+  auto result = call([this] { return peers_.subscriptions(); });
+  return result ? std::move(*result) : std::vector<topic>{};
 }
 
 } // namespace broker::detail

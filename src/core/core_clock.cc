@@ -8,13 +8,13 @@
 namespace broker::detail {
 
 timestamp core::now() const {
-  if (real_time_)
+  if (settings_.real_time)
     return broker::now();
   return timestamp{timespan{sim_now_.load()}};
 }
 
 void core::advance_time(timestamp t) {
-  if (real_time_)
+  if (settings_.real_time)
     return;
   call([this, t] {
     auto ns = t.time_since_epoch().count();
@@ -44,7 +44,7 @@ void core::fire_due_timers() {
 }
 
 void core::schedule(timestamp when, std::function<void()> f) {
-  if (!real_time_) {
+  if (!settings_.real_time) {
     timers_.emplace(when, std::move(f));
     fire_due_timers();
     return;

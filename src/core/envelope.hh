@@ -6,24 +6,14 @@
 
 #include "broker/message.hh"
 #include "broker/node_id.hh"
+#include "net/envelope.hh"
 
 namespace broker::detail {
 
 class publisher_state;
 
-/// A message in flight between endpoints: the shared, immutable message
-/// plus the per-hop routing fields.
-struct envelope {
-  data_message msg;
-  /// The endpoint that published the message.
-  node_id origin;
-  /// Per-origin sequence number, for duplicate suppression.
-  uint64_t seq = 0;
-  /// Hops left; stamped by the publisher, lowered by every hop.
-  uint16_t ttl = 0;
-  /// Sent to one peer only: deliver locally, never relay.
-  bool targeted = false;
-};
+/// The routing struct lives in the transport layer, which decodes into it.
+using envelope = net::envelope;
 
 /// A local publication waiting in a core's inbox.
 struct publish_request {

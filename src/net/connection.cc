@@ -85,7 +85,7 @@ void connection::start(bool inbound) {
 
 // -- output --------------------------------------------------------------------
 
-bool connection::send_data(const detail::envelope& env) {
+bool connection::send_data(const envelope& env) {
   if (closed_ || state_ == state::leaving)
     return true;
   auto start = out_.size();
@@ -382,7 +382,7 @@ bool connection::handle_data(const format::node_view& msg) {
   if (msg.receiver.valid() && msg.receiver != me_.id)
     return true;
   // Plain v1 names only the last hop: no duplicate suppression possible.
-  detail::envelope env;
+  envelope env;
   env.origin = msg.sender;
   env.ttl = msg.ttl;
   env.targeted = msg.receiver == me_.id;
@@ -395,7 +395,7 @@ bool connection::handle_compact_data(const uint8_t* body, size_t size) {
     fail(error{ec::invalid_data, "malformed compact data message"});
     return false;
   }
-  detail::envelope env;
+  envelope env;
   env.origin = msg.origin.valid() ? msg.origin : peer_;
   env.seq = msg.seq;
   env.ttl = msg.ttl;
@@ -403,7 +403,7 @@ bool connection::handle_compact_data(const uint8_t* body, size_t size) {
   return deliver(env, msg.topic, msg.payload, msg.payload_size);
 }
 
-bool connection::deliver(detail::envelope& env, std::string_view topic_name,
+bool connection::deliver(envelope& env, std::string_view topic_name,
                          const uint8_t* payload, size_t size) {
   // Decode straight into a recycled message: its topic and value buffers
   // usually fit the next message of the same stream.

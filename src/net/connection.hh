@@ -14,11 +14,11 @@
 #include "broker/error.hh"
 #include "broker/node_id.hh"
 #include "broker/topic.hh"
-#include "core/envelope.hh"
 #include "format/compact_message.hh"
 #include "format/handshake.hh"
 #include "format/node_message.hh"
 #include "format/peer_extensions.hh"
+#include "net/envelope.hh"
 #include "net/stream.hh"
 
 namespace broker::net {
@@ -76,7 +76,7 @@ public:
     std::function<void(connection&, filter_type&&)> on_handshake;
     /// The extension probe finished: the peering is ready for data.
     std::function<void(connection&, const format::peer_extensions&)> on_ready;
-    std::function<void(connection&, detail::envelope&&)> on_data;
+    std::function<void(connection&, envelope&&)> on_data;
     std::function<void(connection&, filter_type&&)> on_filter;
     /// Called after a batch of incoming frames was handled.
     std::function<void(connection&)> on_batch_done;
@@ -94,7 +94,7 @@ public:
 
   /// Queues a data message; false if it exceeds the wire format's limits.
   /// Call `flush()` after a batch: one write carries all of it.
-  bool send_data(const detail::envelope& env);
+  bool send_data(const envelope& env);
 
   /// Queues an already encoded data message (see `send_data`).
   void send_encoded(const uint8_t* frame, size_t size);
@@ -183,7 +183,7 @@ private:
   bool handle_node_message(const format::node_view& msg);
   bool handle_data(const format::node_view& msg);
   bool handle_compact_data(const uint8_t* body, size_t size);
-  bool deliver(detail::envelope& env, std::string_view topic,
+  bool deliver(envelope& env, std::string_view topic,
                const uint8_t* payload, size_t size);
   void learned_extensions(const format::peer_extensions& theirs);
   void finish_control_frame(size_t start);

@@ -1,0 +1,72 @@
+#include "core/settings.hh"
+
+#include <algorithm>
+#include <string_view>
+
+#include "broker/convert.hh"
+#include "broker/defaults.hh"
+
+namespace broker::detail {
+
+namespace {
+
+overflow_policy policy_setting(const configuration& cfg, std::string_view key,
+                               overflow_policy fallback) {
+  overflow_policy result = fallback;
+  auto str = cfg.get_string(key, "");
+  if (!str.empty() && !convert(str, result))
+    return fallback;
+  return result;
+}
+
+bool bool_setting(const configuration& cfg, std::string_view key,
+                  bool fallback) {
+  auto x = cfg.get(key);
+  auto b = x ? get_if<boolean>(*x) : nullptr;
+  return b ? *b : fallback;
+}
+
+net::connection_timing timing_settings(const configuration& cfg) {
+  using std::chrono::duration_cast;
+  using ms = std::chrono::milliseconds;
+  net::connection_timing result;
+  auto get = [&cfg](const char* key, ms fallback) {
+    return duration_cast<ms>(cfg.get_timespan(key, fallback));
+  };
+  result.handshake_timeout = get("broker.handshake-timeout",
+                                 result.handshake_timeout);
+  result.heartbeat_interval = std::max(
+    ms{1}, get("broker.heartbeat-interval", result.heartbeat_interval));
+  result.peer_timeout = get("broker.peer-timeout", result.peer_timeout);
+  result.bye_timeout = get("broker.unpeer-timeout", result.bye_timeout);
+  result.routing_update_limit = static_cast<uint32_t>(
+    std::min<count>(UINT32_MAX, cfg.get_count("broker.routing-update-limit",
+                                               result.routing_update_limit)));
+  return result;
+}
+
+} // namespace
+
+core_settings core_settings::from(const configuration& cfg) {
+  core_settings result;
+  result.id = node_id::random();
+  result.ttl = static_cast<uint16_t>(
+    std::clamp<unsigned>(cfg.options().ttl, 1, UINT16_MAX));
+  result.forward = cfg.options().forward;
+  result.real_time = cfg.options().use_real_time;
+  result.subscriber_buffer = cfg.get_count("broker.subscriber-buffer-size",
+                                           defaults::subscriber_buffer_size);
+  result.subscriber_policy = policy_setting(
+    cfg, "broker.subscriber-overflow-policy", overflow_policy::drop_oldest);
+  result.peer_buffer = cfg.get_count("broker.peer-buffer-size",
+                                     defaults::peer_buffer_size);
+  result.peer_policy = policy_setting(cfg, "broker.peer-overflow-policy",
+                                      overflow_policy::disconnect);
+  result.spin = std::chrono::microseconds{
+    cfg.get_count("broker.core-spin-us", defaults::core_spin_us)};
+  result.timing = timing_settings(cfg);
+  result.shortcut = bool_setting(cfg, "broker.in-process-shortcut", true);
+  return result;
+}
+
+} // namespace broker::detail

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+#include "broker/configuration.hh"
+#include "broker/node_id.hh"
+#include "net/connection.hh"
+
+namespace broker::detail {
+
+/// What the parts of a core read from the configuration, parsed once at
+/// construction and immutable afterwards.
+struct core_settings {
+  node_id id;
+  uint16_t ttl = 0;
+  bool forward = true;
+  bool real_time = true;
+  size_t subscriber_buffer = 0;
+  overflow_policy subscriber_policy = overflow_policy::drop_oldest;
+  size_t peer_buffer = 0;
+  overflow_policy peer_policy = overflow_policy::disconnect;
+  std::chrono::microseconds spin{0};
+  net::connection_timing timing;
+  /// Peer in memory with endpoints of this process reached by address.
+  bool shortcut = true;
+
+  /// Reads `cfg`; the id is a fresh random one.
+  static core_settings from(const configuration& cfg);
+};
+
+} // namespace broker::detail
