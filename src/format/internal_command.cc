@@ -88,6 +88,8 @@ public:
   }
 
   bool operator()(const command_content& x) {
+    if (x.valueless_by_exception())
+      return false;
     out_.push_back(static_cast<uint8_t>(x.index()));
     return std::visit([this](const auto& cmd) { return all(cmd); }, x);
   }
@@ -144,7 +146,7 @@ const char* content_name(const command_content& x) noexcept {
     "attach_writer", "keepalive",   "cumulative_ack",    "nack",
     "ack_clone",     "retransmit_failed",
   };
-  return names[x.index()];
+  return x.valueless_by_exception() ? "valueless" : names[x.index()];
 }
 
 bool write_internal_command(const internal_command& x,
