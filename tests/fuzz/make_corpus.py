@@ -192,6 +192,59 @@ NODE_STREAMS = {
 }
 
 
+# Store command payloads (fuzz_internal_command decodes one payload).
+def entity(endpoint, obj):
+    return endpoint + struct.pack(">Q", obj)
+
+
+def command(seq, sender, receiver, index, fields):
+    return struct.pack(">Q", seq) + sender + receiver + bytes([index]) + fields
+
+
+def no_expiry():
+    return b"\x00"
+
+
+def expiry(ns):
+    return b"\x01" + struct.pack(">q", ns)
+
+
+def u64(n):
+    return struct.pack(">Q", n)
+
+
+A5, B9, NIL_ENT = entity(ID_A, 5), entity(ID_B, 9), entity(NIL, 0)
+
+COMMANDS = {
+    "put": command(2, A5, NIL_ENT, 0, string("k") + count(42) + no_expiry()
+                   + entity(ID_A, 0)),
+    "put_unique": command(3, B9, A5, 1, string("u") + integer(1)
+                          + expiry(1500000000) + entity(ID_B, 7) + u64(4)
+                          + B9),
+    "put_unique_result": command(5, A5, NIL_ENT, 2, b"\x01" + B9 + u64(4)
+                                 + A5),
+    "erase": command(5, B9, A5, 3, DATA["nested"] + B9),
+    "expire": command(9, A5, NIL_ENT, 4, string("e") + A5),
+    "add": command(4, B9, A5, 5, string("k") + count(1) + b"\x02"
+                   + no_expiry() + B9),
+    "subtract": command(6, B9, A5, 6, string("s") + DATA["set"] + expiry(-1)
+                        + NIL_ENT),
+    "clear": command(10, A5, NIL_ENT, 7, A5),
+    "attach_writer": command(0, A5, B9, 8, u64(1) + struct.pack(">H", 5)),
+    "keepalive": command(0, B9, NIL_ENT, 9, u64(3)),
+    "cumulative_ack": command(0, A5, B9, 10, u64(3)),
+    "nack_attach": command(0, A5, NIL_ENT, 11, varbyte(1) + u64(0)),
+    "nack_list": command(0, A5, B9, 11, varbyte(3) + u64(3) + u64(4)
+                         + u64(300)),
+    "ack_clone": command(1, B9, A5, 12, u64(1) + struct.pack(">H", 5)
+                         + varbyte(2) + string("z") + nil() + DATA["table"]
+                         + DATA["zeek_log"]),
+    "retransmit_failed": command(0, B9, A5, 13, u64(7)),
+    "unknown_index": command(0, B9, A5, 14, u64(7)),
+    "truncated": command(0, A5, B9, 10, u64(3))[:-3],
+}
+
+
 def write(target, seeds):
     path = os.path.join(HERE, "corpus", target)
     os.makedirs(path, exist_ok=True)
@@ -204,3 +257,4 @@ if __name__ == "__main__":
     write("fuzz_data_decoder", DATA)
     write("fuzz_handshake", HANDSHAKE)
     write("fuzz_node_message", NODE_STREAMS)
+    write("fuzz_internal_command", COMMANDS)

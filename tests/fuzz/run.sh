@@ -18,7 +18,7 @@ cd "$(dirname "$0")/../.."
 build=$1
 seconds=$2
 case "$build" in /*) ;; *) build="$PWD/$build" ;; esac
-targets=(fuzz_data_decoder fuzz_handshake fuzz_node_message)
+targets=(fuzz_data_decoder fuzz_handshake fuzz_node_message fuzz_internal_command)
 JOBS=${JOBS:-2}
 
 fail_all() {
