@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "broker/data.hh"
 #include "broker/downstream.hh"
 #include "broker/endpoint_info.hh"
+#include "broker/expected.hh"
 #include "broker/message.hh"
 #include "broker/node_id.hh"
 #include "broker/peer_info.hh"
@@ -180,6 +182,27 @@ public:
   /// Moves the simulated clock forward (no-op in real-time mode) and runs
   /// whatever became due.
   void advance_time(timestamp t);
+
+  // -- checked variants (not in upstream) -----------------------------------
+
+  // listen(), unpeer(), peers() and peer_subscriptions() answer a default
+  // (0, false, empty) when the core does not answer within
+  // broker.core-call-timeout; these fail with `request_timeout` instead
+  // (after shutdown, with `unspecified`). The Python bindings use them.
+
+  expected<uint16_t> checked_listen(const std::string& address,
+                                    uint16_t port);
+
+  expected<bool> checked_unpeer(const std::string& address, uint16_t port);
+
+  expected<std::vector<peer_info>> checked_peers() const;
+
+  expected<std::vector<topic>> checked_peer_subscriptions() const;
+
+  /// For tests: the core thread waits for `release` before it runs anything
+  /// queued after this, so that calls time out on demand. Release before
+  /// shutdown(), which waits for the core.
+  void block_core_for_testing(std::shared_future<void> release);
 
   /// Internal: the engine (for the bindings and tests).
   const std::shared_ptr<detail::core>& core() const noexcept { return core_; }

@@ -2,16 +2,20 @@
 
 #include <chrono>
 
-/// Default timeouts of the API, in whole seconds as upstream.
+/// Upstream's timeout constants, in whole seconds. Calls that wait for the
+/// endpoint's core (peers(), listen, unpeer, an in-process peer, blocking
+/// subscription changes, ...) use broker.core-call-timeout instead
+/// (docs/configuration.md).
 namespace broker::timeout {
 
 using seconds = std::chrono::seconds;
 
-/// How long a synchronous `endpoint::peer` waits for a handshake step, and
-/// the default retry interval of `peer`/`peer_nosync`.
+/// The default retry interval of `peer`/`peer_nosync` (upstream: also how
+/// long a synchronous peering waits for a handshake step).
 constexpr seconds peer{10};
 
-/// How long a blocking subscription change waits for the core.
+/// Upstream's wait for a blocking subscription change; kept for source
+/// compatibility, unused here.
 constexpr seconds subscribe{5};
 
 /// How long a store frontend waits for a reply from its backend.

@@ -1,7 +1,7 @@
 // TCP/TLS connections of the core: committing to a peer during the v1
-// handshake (redundant connections, ZEEK-WIRE.md §3.5), the extension
-// probe's outcome, and connections going away (docs/protocol.md §5). Runs
-// on the core thread.
+// handshake (redundant connections, docs/protocol.md §5.3), the extension
+// probe's outcome (§7.1), and connections going away (§8). Runs on the
+// core thread.
 #include "core/connections.hh"
 
 #include <asio/ssl/context.hpp>

@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "broker/defaults.hh"
-#include "broker/timeout.hh"
 #include "core/registry.hh"
 #include "core/remember.hh"
 #include "core/spin_loop.hh"
@@ -148,8 +147,11 @@ core::add_subscriber(const filter_type& topics, size_t max_qsize) {
     peers_.extend_filter(router_.add_subscriber(queue, topics));
     return true;
   };
-  if (!call(apply))
-    queue->close(); // The endpoint is gone: a subscriber that never fires.
+  // After a timeout the subscription is still queued and takes effect when
+  // the core gets to it; only a shut-down endpoint leaves it for dead.
+  if (auto ok = call("make_subscriber", apply);
+      !ok && ok.error() != ec::request_timeout)
+    queue->close();
   return queue;
 }
 
@@ -169,7 +171,7 @@ void core::update_subscriber(const std::shared_ptr<subscriber_queue>& queue,
     return what != router::change::unknown_subscriber;
   };
   if (block) {
-    call(apply);
+    call(add ? "add_topic" : "remove_topic", apply);
   } else if (stopped_) {
     return;
   } else if (!add) {
@@ -187,7 +189,7 @@ void core::update_subscriber(const std::shared_ptr<subscriber_queue>& queue,
 
 std::shared_ptr<const local_interest> core::watch_local(topic t) {
   auto result = std::make_shared<local_interest>(std::move(t));
-  call([this, result] {
+  call("attach (watching store events)", [this, result] {
     router_.watch(result);
     return true;
   });
@@ -244,7 +246,7 @@ void core::run_producer(
 }
 
 void core::forward(std::vector<topic> topics) {
-  call([this, topics = std::move(topics)] {
+  call("forward", [this, topics = std::move(topics)] {
     peers_.extend_filter(topics);
     return true;
   });
@@ -252,22 +254,28 @@ void core::forward(std::vector<topic> topics) {
 
 // -- peering -------------------------------------------------------------------
 
-bool core::peer_with(const std::shared_ptr<core>& other) {
+expected<bool> core::peer_with(const std::shared_ptr<core>& other) {
   if (!other || other.get() == this || other->is_shutdown() || stopped_)
     return false;
   auto done = std::make_shared<std::promise<bool>>();
   auto fut = done->get_future();
   post([this, other, done] { peers_.request_peering(other, done); });
-  if (fut.wait_for(timeout::peer) != std::future_status::ready)
-    return false;
+  // A late peering still completes (with its peer_added statuses).
+  if (auto why = await(fut); why != answer::ready)
+    return missed(why, "peer");
   return fut.get();
 }
 
-uint16_t core::listen(const std::string& address, uint16_t port) {
-  auto result = call([this, address, port] {
-    return network_.listen(address, port);
+expected<uint16_t> core::listen(const std::string& address, uint16_t port) {
+  // A caller that gave up does not learn the port: a late listen would
+  // leave a socket open that nobody knows of, so it is skipped.
+  auto abandoned = std::make_shared<std::atomic<bool>>(false);
+  auto result = call("listen", [this, address, port, abandoned] {
+    return *abandoned ? uint16_t{0} : network_.listen(address, port);
   });
-  return result.value_or(0);
+  if (!result)
+    *abandoned = true;
+  return result;
 }
 
 bool core::peer_remote(network_info where, bool wait) {
@@ -287,18 +295,17 @@ bool core::peer_remote(network_info where, bool wait) {
   return fut.get();
 }
 
-bool core::unpeer_remote(const std::string& address, uint16_t port) {
-  auto result = call([this, address, port] {
+expected<bool> core::unpeer_remote(const std::string& address,
+                                   uint16_t port) {
+  return call("unpeer", [this, address, port] {
     return peers_.unpeer(address, port);
   });
-  return result.value_or(false);
 }
 
-bool core::unpeer_from(const std::shared_ptr<core>& other) {
+expected<bool> core::unpeer_from(const std::shared_ptr<core>& other) {
   if (!other)
     return false;
-  auto result = call([this, other] { return peers_.unpeer(other->id()); });
-  return result.value_or(false);
+  return call("unpeer", [this, other] { return peers_.unpeer(other->id()); });
 }
 
 void core::on_peer_gone(node_id from) {
@@ -307,14 +314,28 @@ void core::on_peer_gone(node_id from) {
     network_.redial_after(*redial);
 }
 
-std::vector<peer_info> core::peers() {
-  auto result = call([this] { return peers_.infos(); });
-  return result ? std::move(*result) : std::vector<peer_info>{};
+expected<std::vector<peer_info>> core::peers() {
+  return call("peers", [this] { return peers_.infos(); });
 }
 
-std::vector<topic> core::peer_subscriptions() {
-  auto result = call([this] { return peers_.subscriptions(); });
-  return result ? std::move(*result) : std::vector<topic>{};
+expected<std::vector<topic>> core::peer_subscriptions() {
+  return call("peer_subscriptions", [this] { return peers_.subscriptions(); });
+}
+
+// -- waiting for the core ------------------------------------------------------
+
+error core::shut_down_error() {
+  return error{ec::unspecified, "the endpoint is shut down"};
+}
+
+error core::missed(answer why, const std::string& what) {
+  if (why == answer::gone)
+    return shut_down_error();
+  auto ms = settings_.call_timeout.count();
+  auto err = error{ec::request_timeout, what + ": no answer within "
+                                          + std::to_string(ms) + " ms"};
+  report_error(err);
+  return err;
 }
 
 } // namespace broker::detail

@@ -4,6 +4,7 @@
 #include <asio/executor_work_guard.hpp>
 #include <asio/post.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -18,6 +19,7 @@
 
 #include "broker/configuration.hh"
 #include "broker/error.hh"
+#include "broker/expected.hh"
 #include "broker/network_info.hh"
 #include "broker/peer_info.hh"
 #include "broker/time.hh"
@@ -75,12 +77,16 @@ public:
     asio::post(io_, std::forward<F>(f));
   }
 
-  /// Runs `f` on the core thread and waits for its (non-void) result.
-  /// Returns nothing if the core is shut down or does not answer within
-  /// `timeout`.
+  /// Runs `f` on the core thread and waits for its (non-void) result. Fails
+  /// with `request_timeout` (also raised on the status subscribers, naming
+  /// `what`) if the core does not answer within broker.core-call-timeout;
+  /// `f` then stays queued and runs late. Fails with `unspecified` if the
+  /// core is or gets shut down. Never waits past the timeout.
   template <class F>
-  auto call(F f, std::chrono::milliseconds timeout = std::chrono::seconds{10})
-    -> std::optional<decltype(f())>;
+  auto call(const char* what, F f) -> expected<decltype(f())>;
+
+  /// The error for a request the core cannot answer, as call() returns it.
+  static error shut_down_error();
 
   std::shared_ptr<subscriber_queue>
   add_subscriber(const filter_type& topics, size_t max_qsize);
@@ -96,23 +102,25 @@ public:
 
   void forward(std::vector<topic> topics);
 
-  bool peer_with(const std::shared_ptr<core>& other);
+  // The calls below fail only if the core does not answer (see call()).
+
+  expected<bool> peer_with(const std::shared_ptr<core>& other);
 
   /// Listens for peers; returns the bound port or 0 (with an error status).
-  uint16_t listen(const std::string& address, uint16_t port);
+  expected<uint16_t> listen(const std::string& address, uint16_t port);
 
   /// Dials a peer over TCP. With `wait`, blocks until the handshake is done
   /// (true) or, for retry == 0, until the attempt failed (false).
   bool peer_remote(network_info where, bool wait);
 
   /// Ends a TCP peering; false and `peer_invalid` if there is none.
-  bool unpeer_remote(const std::string& address, uint16_t port);
+  expected<bool> unpeer_remote(const std::string& address, uint16_t port);
 
-  bool unpeer_from(const std::shared_ptr<core>& other);
+  expected<bool> unpeer_from(const std::shared_ptr<core>& other);
 
-  std::vector<peer_info> peers();
+  expected<std::vector<peer_info>> peers();
 
-  std::vector<topic> peer_subscriptions();
+  expected<std::vector<topic>> peer_subscriptions();
 
   /// Runs a producer step function on a worker (or the calling thread).
   void run_producer(std::function<bool(std::vector<publish_request>&)> step,
@@ -127,7 +135,8 @@ public:
 
   timestamp now() const;
 
-  void advance_time(timestamp t);
+  /// Fails if the core or a store did not keep up (see call()).
+  expected<void> advance_time(timestamp t);
 
   /// Runs `f` on the core thread at `when` (core thread only).
   void schedule(timestamp when, std::function<void()> f);
@@ -182,6 +191,17 @@ private:
   void stop_on_core_thread();
   void fire_due_timers();
 
+  // -- waiting for the core (any thread) -------------------------------------
+
+  enum class answer { ready, late, gone };
+
+  /// Waits up to broker.core-call-timeout for `fut`, or until shutdown.
+  template <class T>
+  answer await(const std::future<T>& fut) const;
+
+  /// The error of a call that got no answer; reports a late one.
+  error missed(answer why, const std::string& what);
+
   // -- configuration (immutable after construction) --------------------------
 
   configuration cfg_;
@@ -219,12 +239,30 @@ private:
   std::multimap<timestamp, std::function<void()>> timers_;
 };
 
+template <class T>
+core::answer core::await(const std::future<T>& fut) const {
+  // Slices, so that a shutdown (which drops queued tasks unanswered) ends
+  // the wait early; a ready future ends it at once.
+  using clock = std::chrono::steady_clock;
+  constexpr auto slice = std::chrono::milliseconds{50};
+  auto deadline = clock::now() + settings_.call_timeout;
+  for (;;) {
+    auto left = deadline - clock::now();
+    if (fut.wait_for(std::min<clock::duration>(left, slice))
+        == std::future_status::ready)
+      return answer::ready;
+    if (stopped_)
+      return answer::gone;
+    if (clock::now() >= deadline)
+      return answer::late;
+  }
+}
+
 template <class F>
-auto core::call(F f, std::chrono::milliseconds timeout)
-  -> std::optional<decltype(f())> {
+auto core::call(const char* what, F f) -> expected<decltype(f())> {
   using result_type = decltype(f());
   if (stopped_)
-    return std::nullopt;
+    return shut_down_error();
   if (thread_.get_id() == std::this_thread::get_id())
     return f();
   auto prom = std::make_shared<std::promise<result_type>>();
@@ -232,8 +270,8 @@ auto core::call(F f, std::chrono::milliseconds timeout)
   post([prom, f = std::move(f)]() mutable {
     prom->set_value(f());
   });
-  if (fut.wait_for(timeout) != std::future_status::ready)
-    return std::nullopt;
+  if (auto why = await(fut); why != answer::ready)
+    return missed(why, what);
   return fut.get();
 }
 

@@ -13,19 +13,23 @@ timestamp core::now() const {
   return timestamp{timespan{sim_now_.load()}};
 }
 
-void core::advance_time(timestamp t) {
+expected<void> core::advance_time(timestamp t) {
   if (settings_.real_time)
-    return;
-  call([this, t] {
+    return {};
+  auto fired = call("advance_time", [this, t] {
     auto ns = t.time_since_epoch().count();
     if (ns > sim_now_.load())
       sim_now_ = ns;
     fire_due_timers();
     return true;
   });
+  if (!fired)
+    return fired.error();
   // Expiries fired above run on the stores' threads: wait for them, so the
   // caller sees their effects when this returns.
-  stores_->sync_all();
+  if (auto late = stores_->sync_all(settings_.call_timeout); !late.empty())
+    return missed(answer::late, "advance_time (store " + late + ")");
+  return {};
 }
 
 void core::schedule_any(timestamp when, std::function<void()> f) {

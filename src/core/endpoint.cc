@@ -27,16 +27,41 @@ broker::node_id endpoint::node_id() const noexcept {
   return core_->id();
 }
 
+// A call the core did not answer in time already raised `request_timeout`
+// on the status subscribers; here it gets the API's failure value.
+
+expected<uint16_t> endpoint::checked_listen(const std::string& address,
+                                            uint16_t port) {
+  return core_->listen(address, port);
+}
+
+expected<bool> endpoint::checked_unpeer(const std::string& address,
+                                        uint16_t port) {
+  return core_->unpeer_remote(address, port);
+}
+
+expected<std::vector<peer_info>> endpoint::checked_peers() const {
+  return core_->peers();
+}
+
+expected<std::vector<topic>> endpoint::checked_peer_subscriptions() const {
+  return core_->peer_subscriptions();
+}
+
+void endpoint::block_core_for_testing(std::shared_future<void> release) {
+  core_->post([release] { release.wait(); });
+}
+
 bool endpoint::peer(endpoint& other) {
-  return core_->peer_with(other.core_);
+  return core_->peer_with(other.core_).value_or(false);
 }
 
 bool endpoint::unpeer(endpoint& other) {
-  return core_->unpeer_from(other.core_);
+  return core_->unpeer_from(other.core_).value_or(false);
 }
 
 uint16_t endpoint::listen(const std::string& address, uint16_t port) {
-  return core_->listen(address, port);
+  return core_->listen(address, port).value_or(0);
 }
 
 bool endpoint::peer(const std::string& address, uint16_t port,
@@ -54,7 +79,7 @@ void endpoint::peer_nosync(const std::string& address, uint16_t port,
 }
 
 bool endpoint::unpeer(const std::string& address, uint16_t port) {
-  return core_->unpeer_remote(address, port);
+  return core_->unpeer_remote(address, port).value_or(false);
 }
 
 void endpoint::unpeer_nosync(const std::string& address, uint16_t port) {
@@ -65,11 +90,13 @@ void endpoint::unpeer_nosync(const std::string& address, uint16_t port) {
 }
 
 std::vector<peer_info> endpoint::peers() const {
-  return core_->peers();
+  auto result = core_->peers();
+  return result ? std::move(*result) : std::vector<peer_info>{};
 }
 
 std::vector<topic> endpoint::peer_subscriptions() const {
-  return core_->peer_subscriptions();
+  auto result = core_->peer_subscriptions();
+  return result ? std::move(*result) : std::vector<topic>{};
 }
 
 void endpoint::forward(std::vector<topic> topics) {

@@ -1,7 +1,7 @@
 #pragma once
 
 // Subscription filters as the core keeps them: a sorted, minimal set of
-// topic prefixes (REFERENCE §7). Minimal means no entry is a prefix of
+// topic prefixes (docs/architecture.md, "Routing"). Minimal means no entry is a prefix of
 // another: the advertised filter stays as small as possible, and a topic
 // matches at most one entry, which a binary search finds.
 

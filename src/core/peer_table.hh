@@ -83,7 +83,7 @@ public:
   /// Adds topics to the advertised filter and tells every peer.
   void extend_filter(const filter_type& topics);
 
-  // -- in-memory peering (docs/protocol.md §7) -------------------------------
+  // -- in-memory peering (docs/protocol.md §7.3) -----------------------------
 
   void request_peering(const std::shared_ptr<core>& other,
                        std::shared_ptr<std::promise<bool>> done,

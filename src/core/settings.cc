@@ -65,6 +65,8 @@ core_settings core_settings::from(const configuration& cfg) {
   result.spin = std::chrono::microseconds{
     cfg.get_count("broker.core-spin-us", defaults::core_spin_us)};
   result.timing = timing_settings(cfg);
+  result.call_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
+    cfg.get_timespan("broker.core-call-timeout", result.call_timeout));
   result.shortcut = bool_setting(cfg, "broker.in-process-shortcut", true);
   return result;
 }

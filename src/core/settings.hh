@@ -23,6 +23,9 @@ struct core_settings {
   overflow_policy peer_policy = overflow_policy::disconnect;
   std::chrono::microseconds spin{0};
   net::connection_timing timing;
+  /// How long a synchronous API call waits for the core (and an in-process
+  /// peer() for the peering) before it fails with `request_timeout`.
+  std::chrono::milliseconds call_timeout{10'000};
   /// Peer in memory with endpoints of this process reached by address.
   bool shortcut = true;
 

@@ -23,7 +23,8 @@
 
 namespace broker::net {
 
-/// Deadlines of a connection (docs/protocol.md §5, docs/configuration.md).
+/// Deadlines of a connection (docs/protocol.md §8.3-§8.4,
+/// docs/configuration.md).
 struct connection_timing {
   /// From connect until the peering is ready: TLS, the v1 handshake and
   /// the extension probe.
@@ -48,7 +49,7 @@ struct local_identity {
 };
 
 /// What the owner decides when a handshake wants to commit to a peer
-/// (ZEEK-WIRE.md §3.5).
+/// (docs/protocol.md §5.3).
 enum class commit_decision : uint8_t {
   proceed,
   redundant,     ///< drop_conn 39: we are peered or peering already

@@ -1,6 +1,6 @@
-// The v1 handshake of a connection (ZEEK-WIRE.md §3.3, docs/protocol.md
-// §3): probe, hello, version_select, originator_syn, responder_syn_ack,
-// originator_ack, and drop_conn. The smaller id is the originator.
+// The v1 handshake of a connection (docs/protocol.md §5): probe, hello,
+// version_select, originator_syn, responder_syn_ack, originator_ack, and
+// drop_conn. The smaller id is the originator.
 #include "net/connection.hh"
 #include "net/connection_state.hh"
 

@@ -4,7 +4,8 @@
 
 namespace broker::net {
 
-/// Where a connection stands (ZEEK-WIRE.md §3.3 for the handshake states).
+/// Where a connection stands (docs/protocol.md §5.2 for the handshake
+/// states).
 enum class connection::state : uint8_t {
   tls,                   ///< TLS handshake under way
   await_hello_or_select, ///< connector: the peer's hello or version_select

@@ -17,7 +17,7 @@ using expiry_list = std::vector<std::pair<data, timestamp>>;
 
 /// The storage of one master: key-value pairs, each with an optional
 /// absolute expiry. Implementations share the value rules of value_ops.hh,
-/// so that memory and SQLite behave alike (REFERENCE.md §6.2).
+/// so that memory and SQLite behave alike (docs/stores.md, "Operations").
 ///
 /// Errors come back as values, never as exceptions: `ec::type_clash`,
 /// `ec::invalid_data` and `ec::no_such_key` for requests that do not fit

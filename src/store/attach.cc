@@ -17,16 +17,20 @@ timespan seconds_of(double secs) {
     std::chrono::duration<double>{secs});
 }
 
-/// Whether a direct peer subscribes to (a prefix of) `t`.
-bool peers_cover(detail::core& c, const topic& t) {
-  for (auto& sub : c.peer_subscriptions())
+/// Whether a direct peer subscribes to (a prefix of) `t`; fails if the
+/// core does not answer.
+expected<bool> peers_cover(detail::core& c, const topic& t) {
+  auto subs = c.peer_subscriptions();
+  if (!subs)
+    return subs.error();
+  for (auto& sub : *subs)
     if (sub.prefix_of(t))
       return true;
   return false;
 }
 
 error shut_down() {
-  return error{ec::unspecified, "the endpoint is shut down"};
+  return detail::core::shut_down_error();
 }
 
 } // namespace
@@ -39,7 +43,10 @@ expected<store> endpoint::attach_master(std::string name, backend type,
   if (auto existing = stores.find(frontend::master, name))
     return store{existing};
   auto master_topic = topic{name} / topic::master_suffix();
-  if (peers_cover(*core_, master_topic))
+  auto covered = peers_cover(*core_, master_topic);
+  if (!covered)
+    return covered.error();
+  if (*covered)
     return error{ec::master_exists,
                  "a peer already has a master for store " + name};
   auto be = detail::make_backend(type, opts);

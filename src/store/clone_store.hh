@@ -17,7 +17,7 @@ struct clone_timing {
   timespan mutation_buffer_interval;
 };
 
-/// A replica of a master's store on another endpoint (REFERENCE.md §6.4).
+/// A replica of a master's store on another endpoint (docs/stores.md, "Masters and clones").
 /// It answers queries from its own copy, forwards mutations to the master,
 /// and applies the master's numbered updates in order; a gap, a lost master
 /// or a new peering makes it ask for a fresh snapshot.

@@ -1,7 +1,7 @@
 #pragma once
 
 // Builds the store event vectors that broker/store_event.hh views (layouts
-// in REFERENCE.md §6.5). Masters and clones publish these on
+// in docs/stores.md, "Store events"). Masters and clones publish these on
 // `<$>/local/data/store-events/<store>`.
 
 #include <optional>

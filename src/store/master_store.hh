@@ -8,7 +8,7 @@
 
 namespace broker::detail {
 
-/// The authoritative copy of a store (REFERENCE.md §6.3). Applies every
+/// The authoritative copy of a store (docs/stores.md, "Masters and clones"). Applies every
 /// mutation, local or from a clone, to its backend, emits the store events,
 /// and broadcasts the result to the clones as a numbered update.
 class master_store : public store_frontend {

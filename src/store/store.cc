@@ -54,9 +54,13 @@ expected<data> store::ask(int k, data key, data arg,
   impl_->request(std::move(q), [answer](expected<data> x) {
     answer->set_value(std::move(x));
   });
-  if (!detail::wait_spinning(fut, impl_->spin(), timeout::frontend))
-    return error{ec::unspecified, "store " + impl_->name()
-                                    + ": request timed out"};
+  if (!detail::wait_spinning(fut, impl_->spin(), timeout::frontend)) {
+    auto err = error{ec::request_timeout,
+                     "store " + impl_->name() + ": no answer within "
+                       + std::to_string(timeout::frontend.count()) + " s"};
+    impl_->report(err);
+    return err;
+  }
   return fut.get();
 }
 

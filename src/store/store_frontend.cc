@@ -71,13 +71,14 @@ std::chrono::microseconds store_frontend::spin() const noexcept {
   return core_->spin();
 }
 
-bool store_frontend::sync(std::chrono::milliseconds timeout) {
+bool store_frontend::sync(steady_deadline deadline) {
   if (stopped_)
-    return false;
+    return true;
   auto done = std::make_shared<std::promise<void>>();
   auto fut = done->get_future();
   post([done] { done->set_value(); });
-  return fut.wait_for(timeout) == std::future_status::ready;
+  // A store stopped meanwhile has nothing left to wait for.
+  return fut.wait_until(deadline) == std::future_status::ready || stopped_;
 }
 
 void store_frontend::request(store_query q, store_responder r) {

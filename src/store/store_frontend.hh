@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "broker/detail/deadline.hh"
 #include "broker/frontend.hh"
 #include "broker/message.hh"
 #include "broker/publisher_id.hh"
@@ -59,14 +60,18 @@ public:
   /// spin setting, see run_spinning).
   std::chrono::microseconds spin() const noexcept;
 
-  /// Waits until everything posted so far has run (false on timeout).
-  bool sync(std::chrono::milliseconds timeout);
+  /// Waits until everything posted so far has run, or the store stopped
+  /// (false if `deadline` passed first).
+  bool sync(steady_deadline deadline);
 
   // -- thread-safe entry points -----------------------------------------------
 
   void request(store_query q, store_responder r);
 
   void mutate(store_command cmd);
+
+  /// Reports an error on the endpoint's status subscribers (any thread).
+  void report(error err);
 
 protected:
   // -- the store's thread -----------------------------------------------------
@@ -95,9 +100,6 @@ protected:
   /// False if no local subscriber would receive a store event: building
   /// one is then wasted work.
   bool wants_events() const noexcept;
-
-  /// Reports an error on the endpoint's status subscribers.
-  void report(error err);
 
   /// Runs `f` on this thread at `when` on the endpoint's clock.
   void at(timestamp when, std::function<void()> f);

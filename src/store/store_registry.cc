@@ -31,9 +31,12 @@ std::vector<store_registry::frontend_ptr> store_registry::snapshot() const {
   return result;
 }
 
-void store_registry::sync_all() {
+std::string store_registry::sync_all(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
   for (auto& x : snapshot())
-    x->sync(std::chrono::seconds{10});
+    if (!x->sync(deadline))
+      return x->name();
+  return {};
 }
 
 void store_registry::stop_all() {

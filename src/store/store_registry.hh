@@ -24,8 +24,9 @@ public:
   /// A number for the next frontend's publisher id (1, 2, ...).
   uint64_t next_object_id() noexcept;
 
-  /// Waits until every frontend ran what was posted to it so far.
-  void sync_all();
+  /// Waits up to `timeout` until every frontend ran what was posted to it
+  /// so far; returns the name of one that did not, or "".
+  std::string sync_all(std::chrono::milliseconds timeout);
 
   /// Stops every frontend and forgets it; later calls find nothing.
   void stop_all();

@@ -1,7 +1,7 @@
 #pragma once
 
-// The value rules of the store operations (REFERENCE.md §6.2 and the
-// get_index_from_value rules of §6.1), in one place so that every backend
+// The value rules of the store operations (docs/stores.md, "Operations"
+// and its "get_index_from_value"), in one place so that every backend
 // behaves the same. The functions work on a value, not on a key: the
 // backend finds the value and names the key in the final error message.
 

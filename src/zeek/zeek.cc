@@ -1,5 +1,5 @@
 // Validation and metadata lookup for the Zeek message shim, checking the
-// layouts of ZEEK-WIRE.md section 4.4. These messages arrive from the
+// layouts of broker/zeek.hh (docs/zeek.md, "Events"). These messages arrive from the
 // network, so every path must tolerate any malformed shape.
 
 #include "broker/zeek.hh"

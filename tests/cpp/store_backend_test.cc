@@ -1,5 +1,5 @@
 // Every backend operation, run against both backends (memory, sqlite): the
-// op semantics of REFERENCE.md §6.2 and get_index_from_value of §6.1.
+// op semantics of docs/stores.md, "Operations" and "get_index_from_value".
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Store event layouts (REFERENCE.md §6.5): the views of
+// Store event layouts (docs/stores.md, "Store events"): the views of
 // broker/store_event.hh, the builders of src/store/event_builder.hh, and
 // the small store vocabulary types (publisher_id, backend, frontend,
 // api_flags).

@@ -1,7 +1,8 @@
 #pragma once
 
-// The type rules of store add/subtract (REFERENCE.md §6.2) as a table, so
-// that the value-level tests and every backend check the same rules.
+// The type rules of store add/subtract (docs/stores.md, "add and subtract
+// by type") as a table, so that the value-level tests and every backend
+// check the same rules.
 
 #include <string>
 #include <vector>

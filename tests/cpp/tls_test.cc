@@ -1,5 +1,6 @@
 // TLS between endpoints: anonymous by default, certificates when configured,
-// and every mismatch making peer() fail on both sides (REFERENCE.md §3).
+// and every mismatch making peer() fail on both sides (docs/protocol.md
+// §8.1, docs/configuration.md).
 // The certificates are made once per run with the openssl command.
 #include <gtest/gtest.h>
 

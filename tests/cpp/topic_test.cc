@@ -39,7 +39,7 @@ TEST(Topic, Construction) {
 }
 
 TEST(Topic, AppendExamples) {
-  // The documented examples (REFERENCE §1.5, upstream topic.py).
+  // The documented examples (upstream's topic docs).
   EXPECT_EQ((topic("foo") / topic("bar")).string(), "foo/bar");
   EXPECT_EQ((topic("foo") / "bar").string(), "foo/bar");
   EXPECT_EQ((topic("/a/") / topic("/b/c")).string(), "/a//b/c");

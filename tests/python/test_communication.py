@@ -286,6 +286,26 @@ def test_wrong_argument_types_raise_type_error(endpoints):
         ep.peer("127.0.0.1", 1, float("nan"))
 
 
+def test_core_timeout_raises_timeout_error():
+    # Upstream would block or answer an empty list; here a core that does
+    # not answer within broker.core-call-timeout is a TimeoutError, and an
+    # error status. The core is held (not raced) until the test releases it.
+    cfg = broker.Configuration()
+    cfg.set("broker.core-call-timeout", datetime.timedelta(milliseconds=50))
+    with broker.Endpoint(cfg) as ep, ep.make_status_subscriber() as es:
+        hold = ep._block_core()
+        with pytest.raises(TimeoutError, match="^peers:"):
+            ep.peers()
+        with pytest.raises(TimeoutError, match="^listen:"):
+            ep.listen("127.0.0.1", 0)
+        hold.release()
+        st = expect_status(es, broker.EC.RequestTimeout)
+        assert st.message().startswith("peers:")
+        expect_status(es, broker.EC.RequestTimeout)
+        assert ep.peers() == []
+        assert ep.listen("127.0.0.1", 0) != 0
+
+
 def test_calls_after_shutdown_do_not_crash():
     ep = broker.Endpoint()
     s = ep.make_subscriber("/x")

@@ -1,4 +1,4 @@
-"""Python <-> Broker conversions (manual section 2.5.4, REFERENCE.md 10)."""
+"""Python <-> Broker conversions (manual section 2.5.4)."""
 
 import datetime
 import ipaddress

@@ -1,4 +1,5 @@
-"""Relaying along a chain A-B-C-D of TCP-peered endpoints (REFERENCE.md 7).
+"""Relaying along a chain A-B-C-D of TCP-peered endpoints (docs/architecture.md,
+"Routing").
 
 "Not delivered" is shown without waiting for a timeout: after the message
 that must not arrive, the node before the receiver publishes a marker on the

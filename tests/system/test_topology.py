@@ -101,7 +101,8 @@ def test_forward_false_stops_relaying(cluster):
 
 
 def test_ttl_limits_the_hops(cluster):
-    # ttl=2 at A in A-B-C-D: B and C receive, D does not (REFERENCE.md 7).
+    # ttl=2 at A in A-B-C-D: B and C receive, D does not (docs/architecture.md,
+    # "Routing").
     d = cluster.start("D", "subscribe", ["/t"], listen=0)
     c = cluster.start("C", "pubsub", ["/t"], listen=0, peers=[d.port])
     b = cluster.start("B", "subscribe", ["/t"], listen=0, peers=[c.port])

@@ -278,7 +278,13 @@ class Store(_Handle):
 
 
 class Endpoint(_broker.Endpoint):
-    """A Broker endpoint; use it as a context manager (exit shuts it down)."""
+    """A Broker endpoint; use it as a context manager (exit shuts it down).
+
+    listen, unpeer, peers, peer_subscriptions and attach_master raise
+    TimeoutError if the endpoint's core does not answer within
+    broker.core-call-timeout (default 10s); upstream blocks or answers a
+    default instead.
+    """
 
     def __init__(self, cfg=None):
         if cfg is None:

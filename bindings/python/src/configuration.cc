@@ -76,7 +76,7 @@ void bind_version(py::module_& m) {
 
 configuration py_configuration::to_configuration() const {
   configuration cfg{options};
-  // Upstream's Python fields map to these keys (REFERENCE.md section 3).
+  // Upstream's Python fields map to these keys (docs/configuration.md).
   const std::pair<const char*, const std::string*> ssl[] = {
     {"caf.openssl.cafile", &openssl_cafile},
     {"caf.openssl.capath", &openssl_capath},

@@ -1,11 +1,14 @@
 // _broker.Endpoint. broker.Endpoint (broker/__init__.py) derives from it and
 // wraps the subscribers and publishers it returns.
 
+#include <atomic>
 #include <cmath>
 #include <future>
 #include <limits>
+#include <optional>
 #include <thread>
 
+#include "bind_util.hh"
 #include "blocking.hh"
 #include "broker/endpoint.hh"
 #include "configuration.hh"
@@ -49,13 +52,60 @@ void check_interval(double secs, const char* what) {
     throw py::value_error(std::string{what} + " must be a number, not NaN");
 }
 
+/// Raises TimeoutError for a call the core did not answer in time, where
+/// upstream would block or answer a default; the core already raised the
+/// error on the status subscribers too.
+void raise_if_late(const error& err) {
+  if (err == ec::request_timeout)
+    raise(PyExc_TimeoutError, err.message().c_str());
+}
+
+/// The answer, or `fallback` (as upstream's) after shutdown.
+template <class T>
+T answered(expected<T>&& x, T fallback) {
+  if (x)
+    return std::move(*x);
+  raise_if_late(x.error());
+  return fallback;
+}
+
 /// A store, or the broker.Error saying why there is none. (broker.Endpoint
 /// returns None instead, as upstream; the error is there for diagnosis.)
 py::object store_or_error(expected<store>&& x) {
-  if (!x)
+  if (!x) {
+    raise_if_late(x.error());
     return py::cast(std::move(x.error()));
+  }
   return wrap(std::move(*x));
 }
+
+/// A list of what `xs` holds, unless the call failed (see answered()).
+template <class T>
+py::list to_list(expected<std::vector<T>>&& xs) {
+  py::list result;
+  for (auto& x : answered(std::move(xs), std::vector<T>{}))
+    result.append(py::cast(std::move(x)));
+  return result;
+}
+
+/// Test hook (_broker.Endpoint._block_core): holds the core thread until
+/// release(), so that a test can make a call time out.
+class core_block {
+public:
+  explicit core_block(endpoint& ep) { ep.block_core_for_testing(gate_); }
+
+  ~core_block() { release(); }
+
+  void release() {
+    if (!released_.exchange(true))
+      promise_.set_value();
+  }
+
+private:
+  std::promise<void> promise_;
+  std::shared_future<void> gate_ = promise_.get_future().share();
+  std::atomic<bool> released_{false};
+};
 
 class py_endpoint {
 public:
@@ -71,8 +121,12 @@ public:
   endpoint& ep() { return *ep_; }
 
   uint16_t listen(const std::string& address, uint16_t port) {
-    py::gil_scoped_release nogil;
-    return ep_->listen(address, port);
+    std::optional<expected<uint16_t>> result;
+    {
+      py::gil_scoped_release nogil;
+      result.emplace(ep_->checked_listen(address, port));
+    }
+    return answered(std::move(*result), uint16_t{0});
   }
 
   bool peer(const std::string& address, uint16_t port, double retry) {
@@ -105,8 +159,12 @@ public:
   }
 
   bool unpeer(const std::string& address, uint16_t port) {
-    py::gil_scoped_release nogil;
-    return ep_->unpeer(address, port);
+    std::optional<expected<bool>> result;
+    {
+      py::gil_scoped_release nogil;
+      result.emplace(ep_->checked_unpeer(address, port));
+    }
+    return answered(std::move(*result), false);
   }
 
   void unpeer_nosync(const std::string& address, uint16_t port) {
@@ -115,27 +173,21 @@ public:
   }
 
   py::list peers() {
-    std::vector<peer_info> xs;
+    std::optional<expected<std::vector<peer_info>>> xs;
     {
       py::gil_scoped_release nogil;
-      xs = ep_->peers();
+      xs.emplace(ep_->checked_peers());
     }
-    py::list result;
-    for (auto& x : xs)
-      result.append(py::cast(std::move(x)));
-    return result;
+    return to_list(std::move(*xs));
   }
 
   py::list peer_subscriptions() {
-    std::vector<topic> xs;
+    std::optional<expected<std::vector<topic>>> xs;
     {
       py::gil_scoped_release nogil;
-      xs = ep_->peer_subscriptions();
+      xs.emplace(ep_->checked_peer_subscriptions());
     }
-    py::list result;
-    for (auto& x : xs)
-      result.append(py::cast(std::move(x)));
-    return result;
+    return to_list(std::move(*xs));
   }
 
   void forward(py::handle topics) {
@@ -247,6 +299,8 @@ private:
 } // namespace
 
 void register_endpoint(py::module_& m) {
+  py::class_<core_block>(m, "_CoreBlock")
+    .def("release", &core_block::release);
   using e = py_endpoint;
   py::class_<e>(m, "Endpoint")
     .def(py::init<const py_configuration&>(), py::arg("config"))
@@ -276,7 +330,10 @@ void register_endpoint(py::module_& m) {
     .def("attach_clone", &e::attach_clone, py::arg("name"),
          py::arg("resync_interval") = 10.0, py::arg("stale_interval") = 300.0,
          py::arg("mutation_buffer_interval") = 120.0)
-    .def("shutdown", &e::shutdown);
+    .def("shutdown", &e::shutdown)
+    .def("_block_core", [](e& x) {
+      return std::make_unique<core_block>(x.ep());
+    });
 }
 
 } // namespace broker::python

@@ -172,8 +172,8 @@ private:
     // dropped with its request: a late answer then goes nowhere.
     if (!wait_interruptibly(detail::to_deadline(timeout::frontend), step,
                             [this] { impl_.check_alive(); }))
-      return answer_to_py(
-        error{ec::unspecified, "store " + s->name() + ": request timed out"});
+      return answer_to_py(error{ec::request_timeout,
+                                "store " + s->name() + ": request timed out"});
     auto response = proxy->receive(); // Ready: does not block.
     // Only a proxy whose every request was answered can serve the next one.
     idle_.push_back(std::move(proxy));
