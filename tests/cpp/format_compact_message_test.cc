@@ -6,23 +6,18 @@
 #include "format/compact_message.hh"
 #include "format/frame.hh"
 #include "format/node_message.hh"
-#include "hex_util.hh"
+#include "wire_ids.hh"
 
 using namespace broker;
 using namespace broker::format;
 using broker::test::from_hex;
 using broker::test::hex;
+using broker::test::id_a;
+using broker::test::id_b;
+using broker::test::id_of;
+using broker::test::spaced;
 
 namespace {
-
-const node_id id_a
-  = *to<node_id>(std::string{"00000000-0000-4000-8000-000000000000"});
-const node_id id_b
-  = *to<node_id>(std::string{"ffffffff-ffff-4fff-bfff-ffffffffffff"});
-
-std::string spaced(const std::string& compact) {
-  return hex(from_hex(compact));
-}
 
 TEST(FormatCompact, DataPublishedByTheSender) {
   std::vector<uint8_t> out;

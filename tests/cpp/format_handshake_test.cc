@@ -5,22 +5,18 @@
 #include "broker/convert.hh"
 #include "format/frame.hh"
 #include "format/handshake.hh"
-#include "hex_util.hh"
+#include "wire_ids.hh"
 
 using namespace broker;
 using namespace broker::format;
 using broker::test::from_hex;
 using broker::test::hex;
+using broker::test::id_a;
+using broker::test::id_b;
+using broker::test::id_of;
+using broker::test::spaced;
 
 namespace {
-
-// The smallest and largest v4 ids: upstream's handshake tests use them.
-const node_id id_a = *to<node_id>(std::string{"00000000-0000-4000-8000-000000000000"});
-const node_id id_b = *to<node_id>(std::string{"ffffffff-ffff-4fff-bfff-ffffffffffff"});
-
-std::string spaced(const std::string& compact) {
-  return hex(from_hex(compact));
-}
 
 /// Decodes a whole frame (prefix included) as a handshake message.
 handshake_msg decode(const std::string& frame_hex, handshake_failure& fail) {

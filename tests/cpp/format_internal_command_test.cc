@@ -12,23 +12,19 @@
 #include "broker/convert.hh"
 #include "format/internal_command.hh"
 #include "format/node_message.hh"
-#include "hex_util.hh"
+#include "wire_ids.hh"
 
 using namespace broker;
 using namespace broker::format;
 using namespace std::literals;
 using broker::test::from_hex;
 using broker::test::hex;
+using broker::test::id_a;
+using broker::test::id_b;
+using broker::test::id_of;
+using broker::test::spaced;
 
 namespace {
-
-node_id id_of(const char* text) {
-  return *to<node_id>(std::string{text});
-}
-
-// The two endpoints of ZEEK-WIRE.md §3.4.
-const node_id id_a = id_of("00000000-0000-4000-8000-000000000000");
-const node_id id_b = id_of("ffffffff-ffff-4fff-bfff-ffffffffffff");
 
 entity_id a(uint64_t object) {
   return {id_a, object};

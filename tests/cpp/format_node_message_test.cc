@@ -5,25 +5,18 @@
 #include "broker/convert.hh"
 #include "format/frame.hh"
 #include "format/node_message.hh"
-#include "hex_util.hh"
+#include "wire_ids.hh"
 
 using namespace broker;
 using namespace broker::format;
 using broker::test::from_hex;
 using broker::test::hex;
+using broker::test::id_a;
+using broker::test::id_b;
+using broker::test::id_of;
+using broker::test::spaced;
 
 namespace {
-
-node_id id_of(const char* text) {
-  return *to<node_id>(std::string{text});
-}
-
-const node_id id_a = id_of("00000000-0000-4000-8000-000000000000");
-const node_id id_b = id_of("ffffffff-ffff-4fff-bfff-ffffffffffff");
-
-std::string spaced(const std::string& compact) {
-  return hex(from_hex(compact));
-}
 
 /// Parses a whole node-phase frame; `storage` keeps the bytes alive.
 node_view parse(const std::string& frame_hex, std::vector<uint8_t>& storage) {
