@@ -104,6 +104,7 @@ void clone_store::apply_snapshot(store_command& cmd) {
   seq_ = cmd.seq;
   synced_ = true;
   stale_ = false;
+  gave_up_ = false;
   ++generation_;
   auto early = std::move(early_updates_);
   early_updates_.clear();
@@ -199,7 +200,7 @@ void clone_store::master_lost() {
   if (timing_.stale_interval.count() >= 0)
     at(now() + timing_.stale_interval, [this, gen = generation_] {
       if (gen == generation_)
-        stale_ = true;
+        give_up();
     });
   request_snapshot();
   schedule_resync();
@@ -212,7 +213,7 @@ void clone_store::on_mutation(store_command cmd) {
     forward(std::move(cmd));
     return;
   }
-  if (timing_.mutation_buffer_interval.count() > 0 && now() < buffer_until_) {
+  if (can_buffer()) {
     mutation_buffer_.push_back(std::move(cmd));
     return;
   }
@@ -222,11 +223,20 @@ void clone_store::on_mutation(store_command cmd) {
                                    "master and its mutation buffer expired"});
 }
 
+bool clone_store::can_buffer() const {
+  return timing_.mutation_buffer_interval.count() > 0
+         && now() < buffer_until_;
+}
+
 void clone_store::forward(store_command cmd) {
   publish(master_topic_, cmd);
 }
 
 void clone_store::on_query(store_query q, store_responder r) {
+  if (q.type == store_query::kind::put_unique) {
+    ask_master(std::move(q), std::move(r));
+    return;
+  }
   if (stale_) {
     r(error{ec::stale_data, "store " + name() + ": clone not synchronised"});
     return;
@@ -248,18 +258,22 @@ void clone_store::on_query(store_query q, store_responder r) {
       else
         r(index_into(i->second, q.arg));
       return;
-    case store_query::kind::keys: {
+    case store_query::kind::keys:
+    default: {
       set ks;
       for (auto& [key, value] : cache_)
         ks.insert(key);
       r(data{std::move(ks)});
       return;
     }
-    case store_query::kind::put_unique:
-      break;
   }
-  if (!synced_) {
-    r(error{ec::stale_data, "store " + name() + ": no master to ask"});
+}
+
+void clone_store::ask_master(store_query q, store_responder r) {
+  if (!synced_ && (gave_up_ || !can_buffer())) {
+    auto why = gave_up_ ? "its master is gone" : "its mutation buffer expired";
+    r(error{ec::no_such_master,
+            "store " + name() + ": no master to ask, " + why});
     return;
   }
   store_command cmd;
@@ -271,7 +285,34 @@ void clone_store::on_query(store_query q, store_responder r) {
   cmd.request = ++next_request_;
   cmd.peer = owner().id();
   pending_.emplace(cmd.request, std::move(r));
-  forward(std::move(cmd));
+  // Without a master the request waits in the mutation buffer, in order
+  // with the mutations before and after it (upstream holds it too).
+  on_mutation(std::move(cmd));
+}
+
+void clone_store::fail_pending(const error& why) {
+  auto waiting = std::move(pending_);
+  pending_.clear();
+  for (auto& [request, respond] : waiting)
+    respond(why);
+}
+
+void clone_store::give_up() {
+  stale_ = true;
+  gave_up_ = true;
+  // Held requests, and those sent to the lost master, would otherwise wait
+  // for a master that may never come back, until each caller's timeout.
+  std::vector<store_command> kept;
+  for (auto& cmd : mutation_buffer_)
+    if (cmd.type != tag::put_unique)
+      kept.push_back(std::move(cmd));
+  mutation_buffer_ = std::move(kept);
+  fail_pending(error{ec::no_such_master,
+                     "store " + name() + ": its master is gone"});
+}
+
+void clone_store::on_stop() {
+  fail_pending(error{ec::unspecified, "store " + name() + " is closed"});
 }
 
 } // namespace broker::detail

@@ -26,6 +26,9 @@ public:
   clone_store(std::shared_ptr<core> owner, std::string name, publisher_id id,
               clone_timing timing);
 
+  /// Stops first: the stop hook runs on the thread and uses this class.
+  ~clone_store() override { stop(); }
+
   frontend kind() const noexcept override { return frontend::clone; }
 
 protected:
@@ -33,6 +36,7 @@ protected:
   void on_message(const data_message& msg) override;
   void on_query(store_query q, store_responder r) override;
   void on_mutation(store_command cmd) override;
+  void on_stop() override;
 
 private:
   void on_status(const data& x);
@@ -44,6 +48,13 @@ private:
   void schedule_resync();
   void master_lost();
   void forward(store_command cmd);
+  /// Whether a mutation without a master may still wait for one.
+  bool can_buffer() const;
+  /// Sends a put_unique to the master, or holds it until there is one.
+  void ask_master(store_query q, store_responder r);
+  void fail_pending(const error& why);
+  /// The stale interval passed without a master.
+  void give_up();
   void erase_key(const data& key, const publisher_id& who);
 
   clone_timing timing_;
@@ -53,6 +64,9 @@ private:
   uint64_t seq_ = 0;
   bool synced_ = false;
   bool stale_ = true;
+  /// Set when the stale interval passes without a master: no put_unique
+  /// waits for it any longer (mutations still do, for their buffer time).
+  bool gave_up_ = false;
   /// Bumped whenever the clone loses or finds its master, so that timers
   /// armed for an earlier state do nothing.
   uint64_t generation_ = 0;

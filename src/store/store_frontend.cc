@@ -58,6 +58,8 @@ void store_frontend::stop() {
       std::error_code ignored;
       queue_fd_.cancel(ignored);
       drain_mutations();
+      on_stop();
+      flush_outgoing();
     });
     work_.reset();
     thread_.join();

@@ -51,7 +51,8 @@ public:
   /// Subscribes to `topics` and starts the thread.
   void start(const filter_type& topics);
 
-  /// Ends the thread; idempotent. Pending requests get no answer.
+  /// Ends the thread; idempotent. Pending requests get what `on_stop`
+  /// gives them (by default no answer).
   void stop();
 
   bool stopped() const noexcept { return stopped_; }
@@ -77,6 +78,9 @@ protected:
   // -- the store's thread -----------------------------------------------------
 
   virtual void on_start() {}
+
+  /// Last call on the store's thread, from `stop`: answer what still waits.
+  virtual void on_stop() {}
 
   virtual void on_message(const data_message& msg) = 0;
 

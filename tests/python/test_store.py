@@ -211,6 +211,23 @@ def test_clone_is_stale_until_it_finds_its_master(endpoints):
     settles([m, c], "early", 1)
 
 
+def test_put_unique_at_a_clone_waits_for_the_master(endpoints):
+    ep0, ep1 = endpoints(tcp_config()), endpoints(tcp_config())
+    c = ep1.attach_clone("held", resync_interval=0.1)
+    answers = []
+    asker = threading.Thread(target=lambda: answers.append(
+        c.put_unique("u", 1)))
+    asker.start()
+    # Held until the clone finds its master (not refused with stale_data);
+    # the answer is the master's.
+    m = ep0.attach_master("held", broker.Backend.Memory)
+    peer_pair(ep0, ep1)
+    asker.join(TIMEOUT)
+    assert not asker.is_alive() and answers == [True]
+    assert m.get("u") == 1
+    assert c.put_unique("u", 2) is False
+
+
 @pytest.mark.parametrize("expiry", [
     0.2, 1, datetime.timedelta(milliseconds=200), broker.Timespan(0.2)])
 def test_expiry(master_and_clone, expiry):
