@@ -1,6 +1,6 @@
 """Hostile input on a node's listening port, in Zeek's native protocol v1
 (ZEEK-WIRE.md §2-§5), forged with the independent raw peer
-(tests/zeekwire/zeekwire.py). After each attack the node must still
+(tests/zeekwire/zeekwire/). After each attack the node must still
 exchange messages with a well-behaved peer (which must not notice anything)
 and must report the bad connection with an `error` line."""
 

@@ -1,5 +1,5 @@
 """Interoperability of our endpoint with the independent raw v1 peer
-(tests/zeekwire/zeekwire.py, written from ZEEK-WIRE.md alone): the
+(tests/zeekwire/zeekwire/, written from ZEEK-WIRE.md alone): the
 handshake in both TCP roles and both id orders, plain TCP and anonymous TLS;
 the extension probe; data of every type and Zeek events both ways (through
 the Python bindings where typed values are needed); routing updates;

@@ -1,4 +1,4 @@
-"""Self-tests of zeekwire.py against ZEEK-WIRE.md's hex vectors, the upstream
+"""Self-tests of the zeekwire package against ZEEK-WIRE.md's hex vectors, the upstream
 transcripts in transcripts/, and two RawPeers talking over loopback.
 
 Run: /usr/bin/python3 -m pytest tests/zeekwire
