@@ -18,6 +18,13 @@ namespace detail {
 /// Wraps a block from `reuse_message_block` (taking over its reference).
 data_message adopt_message_block(message_block* ptr) noexcept;
 
+/// A store command on topic `t`: `payload` is the encoded command. Only
+/// stores receive these; data subscribers never see them.
+data_message make_command_message(topic t, std::string payload);
+
+/// True if `msg` carries a store command rather than data.
+bool is_command(const data_message& msg) noexcept;
+
 } // namespace detail
 
 /// A topic plus a value: the unit of publish/subscribe. Immutable once
@@ -97,6 +104,8 @@ private:
   friend data_message
   detail::adopt_message_block(detail::message_block*) noexcept;
 
+  friend bool detail::is_command(const data_message&) noexcept;
+
   explicit data_message(detail::message_block* ptr) noexcept : ptr_(ptr) {}
 
   static const topic& empty_topic() noexcept;
@@ -107,6 +116,17 @@ private:
 
 inline data_message detail::adopt_message_block(message_block* ptr) noexcept {
   return data_message{ptr};
+}
+
+inline bool detail::is_command(const data_message& msg) noexcept {
+  return msg.ptr_ != nullptr && msg.ptr_->command;
+}
+
+inline data_message detail::make_command_message(topic t,
+                                                 std::string payload) {
+  auto blk = make_message_block(std::move(t), data{std::move(payload)});
+  blk->command = true;
+  return adopt_message_block(blk);
 }
 
 inline data_message make_data_message(topic t, data d) {

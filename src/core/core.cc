@@ -135,7 +135,8 @@ void core::release_publishers(std::vector<publish_request>& reqs) {
 // -- subscribers ---------------------------------------------------------------
 
 std::shared_ptr<subscriber_queue>
-core::add_subscriber(const filter_type& topics, size_t max_qsize) {
+core::add_subscriber(const filter_type& topics, size_t max_qsize,
+                     bool commands) {
   auto queue = std::make_shared<subscriber_queue>(
     std::max(max_qsize, settings_.subscriber_buffer),
     settings_.subscriber_policy);
@@ -143,8 +144,8 @@ core::add_subscriber(const filter_type& topics, size_t max_qsize) {
     std::lock_guard guard{workers_mtx_};
     remember(all_queues_, queue);
   }
-  auto apply = [this, queue, topics] {
-    peers_.extend_filter(router_.add_subscriber(queue, topics));
+  auto apply = [this, queue, topics, commands] {
+    peers_.extend_filter(router_.add_subscriber(queue, topics, commands));
     return true;
   };
   // After a timeout the subscription is still queued and takes effect when

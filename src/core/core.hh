@@ -88,8 +88,11 @@ public:
   /// The error for a request the core cannot answer, as call() returns it.
   static error shut_down_error();
 
+  /// A subscriber queue for `topics`; a store's (`commands`) receives store
+  /// commands as well, which data subscribers never see.
   std::shared_ptr<subscriber_queue>
-  add_subscriber(const filter_type& topics, size_t max_qsize);
+  add_subscriber(const filter_type& topics, size_t max_qsize,
+                 bool commands = false);
 
   void remove_subscriber(const std::shared_ptr<subscriber_queue>& queue);
 

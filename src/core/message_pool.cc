@@ -157,6 +157,7 @@ message_block* reuse_message_block() {
   if (c.ready.head != nullptr)
     __builtin_prefetch(c.ready.head, 1);
   result->refs.store(1, std::memory_order_relaxed);
+  result->command = false;
   return result;
 }
 

@@ -37,8 +37,15 @@ void router::route_local(publish_request& req) {
                req.target != nullptr};
   if (env.targeted) {
     auto slot = peers_.find(*req.target);
-    if (slot == peer_table::npos || !peers_[slot].established)
-      return; // No such peer: upstream logs and drops as well.
+    if (slot == peer_table::npos || !peers_[slot].established) {
+      if (!is_command(env.msg))
+        return; // No such peer: upstream logs and drops as well.
+      // A store's reply to an endpoint that is not a direct peer: by topic,
+      // the command names its receiver (docs/stores.md).
+      env.targeted = false;
+      forward_to_peers(std::move(env), UINT32_MAX);
+      return;
+    }
     if (peers_[slot].pending.empty())
       touched_peers_.push_back(slot);
     peers_[slot].pending.emplace_back(std::move(env));
@@ -103,8 +110,11 @@ dedup_window& router::window_of(const node_id& origin) {
 void router::deliver_to_subscribers(const data_message& msg) {
   ++epoch_;
   auto& t = msg.get_topic().string();
+  auto command = is_command(msg);
   for_each_route(local_cache_, local_routes_, t, [&](uint32_t slot) {
     auto& sub = subs_[slot];
+    if (command && !sub.commands)
+      return; // Store traffic is for stores only, as upstream.
     if (sub.epoch == epoch_)
       return; // Overlapping prefixes of one subscriber: deliver once.
     sub.epoch = epoch_;
@@ -199,7 +209,7 @@ void router::send_to_connection(uint32_t slot, bool shared) {
   size_t unencodable = 0;
   for (auto& env : peer.pending) {
     bool sent;
-    if (shared && !env.targeted) {
+    if (shared && !env.targeted && !is_command(env.msg)) {
       auto frame = encoded_.frame_of(env, settings_.id,
                                      conn.compact_output());
       sent = !frame.empty();
@@ -232,7 +242,7 @@ void router::report_overflows() {
 
 const filter_type&
 router::add_subscriber(std::shared_ptr<subscriber_queue> queue,
-                       const filter_type& topics) {
+                       const filter_type& topics, bool commands) {
   uint32_t slot;
   if (free_subs_.empty()) {
     slot = static_cast<uint32_t>(subs_.size());
@@ -243,6 +253,7 @@ router::add_subscriber(std::shared_ptr<subscriber_queue> queue,
   }
   auto& entry = subs_[slot];
   entry.queue = queue;
+  entry.commands = commands;
   entry.topics.clear();
   for (auto& t : topics)
     if (std::find(entry.topics.begin(), entry.topics.end(), t)

@@ -53,7 +53,8 @@ public:
 
   /// Adds a subscriber; returns its topics without duplicates.
   const filter_type& add_subscriber(std::shared_ptr<subscriber_queue> queue,
-                                    const filter_type& topics);
+                                    const filter_type& topics,
+                                    bool commands = false);
 
   void remove_subscriber(subscriber_queue* queue);
 
@@ -88,6 +89,8 @@ private:
     filter_type topics;
     std::vector<data_message> pending;
     uint64_t epoch = 0;
+    /// A store's queue: takes store commands (data subscribers never do).
+    bool commands = false;
   };
 
   /// The destinations of the most recent topic: consecutive messages mostly

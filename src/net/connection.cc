@@ -90,7 +90,9 @@ bool connection::send_data(const envelope& env) {
     return true;
   auto start = out_.size();
   bool ok;
-  if (compact_out_) {
+  if (detail::is_command(env.msg)) {
+    ok = write_command(env);
+  } else if (compact_out_) {
     auto origin = env.origin == me_.id ? node_id{} : env.origin;
     ok = format::write_compact_data(out_, env.targeted, env.ttl,
                                     env.msg.get_topic(), env.msg.get_data(),
@@ -106,6 +108,23 @@ bool connection::send_data(const envelope& env) {
     return false;
   out_data_.emplace_back(start, out_.size() - start);
   ++out_msgs_;
+  return true;
+}
+
+bool connection::write_command(const envelope& env) {
+  // Store commands travel as v1 type-2 node messages to every peer, ours
+  // included (wrapped in a compact frame then): the payload is the encoded
+  // internal_command the store wrote.
+  auto start = out_.size();
+  auto& payload = get<std::string>(env.msg.get_data());
+  auto receiver = env.targeted ? peer_ : node_id{};
+  auto ttl = compact_out_ ? env.ttl : format::upstream_ttl;
+  if (!format::write_node_message(
+        out_, me_.id, receiver, static_cast<uint8_t>(format::msg_type::command),
+        ttl, env.msg.get_topic().string(),
+        reinterpret_cast<const uint8_t*>(payload.data()), payload.size()))
+    return false;
+  finish_control_frame(start);
   return true;
 }
 
@@ -360,6 +379,8 @@ bool connection::handle_node_message(const format::node_view& msg) {
   switch (msg.type) {
     case static_cast<uint8_t>(format::msg_type::data):
       return handle_data(msg);
+    case static_cast<uint8_t>(format::msg_type::command):
+      return handle_command(msg);
     case static_cast<uint8_t>(format::msg_type::routing_update):
       return handle_routing_update(msg);
     case static_cast<uint8_t>(format::msg_type::ping):
@@ -370,8 +391,8 @@ bool connection::handle_node_message(const format::node_view& msg) {
       compact_in_ = true; // Every later frame of the peer is compact.
       return true;
     default:
-      // Store commands and types of later versions: not ours to handle
-      // (yet); dropping them is what Broker 8.x does with unknown input.
+      // Types of later versions: dropping them is what Broker 8.x does
+      // with unknown input.
       return true;
   }
 }
@@ -387,6 +408,22 @@ bool connection::handle_data(const format::node_view& msg) {
   env.ttl = msg.ttl;
   env.targeted = msg.receiver == me_.id;
   return deliver(env, msg.topic, msg.payload, msg.payload_size);
+}
+
+bool connection::handle_command(const format::node_view& msg) {
+  if (msg.receiver.valid() && msg.receiver != me_.id)
+    return true; // Unicast for another endpoint, as for data.
+  // The store decodes the command (and reports a malformed one): a bad
+  // command is the store's business, not a reason to drop the peering.
+  envelope env;
+  env.origin = msg.sender;
+  env.ttl = msg.ttl;
+  env.targeted = msg.receiver == me_.id;
+  env.msg = detail::make_command_message(
+    topic{std::string{msg.topic}},
+    std::string{reinterpret_cast<const char*>(msg.payload), msg.payload_size});
+  cbs_.on_data(*this, std::move(env));
+  return !closed_;
 }
 
 bool connection::handle_compact_data(const uint8_t* body, size_t size) {

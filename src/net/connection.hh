@@ -183,6 +183,8 @@ private:
   bool handle_compact_frame(const uint8_t* body, size_t size);
   bool handle_node_message(const format::node_view& msg);
   bool handle_data(const format::node_view& msg);
+  bool handle_command(const format::node_view& msg);
+  bool write_command(const envelope& env);
   bool handle_compact_data(const uint8_t* body, size_t size);
   bool deliver(envelope& env, std::string_view topic,
                const uint8_t* payload, size_t size);

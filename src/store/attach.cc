@@ -3,6 +3,7 @@
 #include "broker/endpoint.hh"
 
 #include "core/core.hh"
+#include "format/internal_command.hh"
 #include "store/backend_factory.hh"
 #include "store/clone_store.hh"
 #include "store/master_store.hh"
@@ -42,7 +43,7 @@ expected<store> endpoint::attach_master(std::string name, backend type,
   auto& stores = core_->stores();
   if (auto existing = stores.find(frontend::master, name))
     return store{existing};
-  auto master_topic = topic{name} / topic::master_suffix();
+  auto master_topic = format::store_master_topic(name);
   auto covered = peers_cover(*core_, master_topic);
   if (!covered)
     return covered.error();
@@ -72,12 +73,14 @@ expected<store> endpoint::attach_clone(std::string name,
                  "this endpoint has the master of store " + name};
   if (auto existing = stores.find(frontend::clone, name))
     return store{existing};
-  detail::clone_timing timing{seconds_of(resync_interval),
-                              seconds_of(stale_interval),
+  // resync_interval has no role left: the replication channel repeats its
+  // attach request every broker.store.nack-timeout (docs/stores.md).
+  static_cast<void>(resync_interval);
+  detail::clone_timing timing{seconds_of(stale_interval),
                               seconds_of(mutation_buffer_interval)};
   auto id = publisher_id{core_->id(), stores.next_object_id()};
   auto clone = std::make_shared<detail::clone_store>(core_, name, id, timing);
-  clone->start({topic{name} / topic::clone_suffix(), topic::statuses()});
+  clone->start({format::store_clone_topic(name), topic::statuses()});
   stores.add(clone);
   return store{clone};
 }

@@ -108,16 +108,31 @@ public:
   }
 
   /// NACK 0: adds an unknown consumer or repeats the handshake to one that
-  /// has not acknowledged it yet. Returns whether a handshake went out.
+  /// has not acknowledged it yet. A consumer that acknowledged before and
+  /// asks again started over (e.g. after losing its peering to us): it gets
+  /// a fresh handshake with the current offset. Over one ordered link a
+  /// NACK 0 cannot overtake the ACK sent after it, so this is never a late
+  /// duplicate. Returns whether a handshake went out.
   bool handle_join(const Handle& hdl) {
     auto i = find(hdl);
+    if (i != paths_.end() && i->acked != 0) {
+      paths_.erase(i);
+      trim();
+      i = paths_.end();
+    }
     if (i == paths_.end())
       return add(hdl);
-    // Late duplicates of an answered request: no sign of life, no answer.
-    if (i->acked != 0)
-      return false;
     i->last_seen = tick_;
     send_handshake(*i);
+    return true;
+  }
+
+  /// Forgets `hdl` (a consumer the owner knows is gone); false if unknown.
+  /// In replay mode its unacknowledged events stay for the next consumer.
+  bool drop(const Handle& hdl) {
+    if (find(hdl) == paths_.end())
+      return false;
+    remove(hdl);
     return true;
   }
 

@@ -1,7 +1,7 @@
 #include "store/clone_store.hh"
 
-#include "broker/status.hh"
-#include "core/core.hh"
+#include <unordered_set>
+
 #include "store/event_builder.hh"
 #include "store/value_ops.hh"
 
@@ -9,116 +9,52 @@ namespace broker::detail {
 
 using tag = store_command::tag;
 
-namespace {
-
-/// Updates that arrive before the snapshot are kept up to this many.
-constexpr size_t max_early_updates = 1 << 20;
-
-} // namespace
-
 clone_store::clone_store(std::shared_ptr<core> owner, std::string name,
                          publisher_id id, clone_timing timing)
   : store_frontend(std::move(owner), std::move(name), id),
     timing_(timing),
-    master_topic_(topic{this->name()} / topic::master_suffix()) {}
+    master_topic_(format::store_master_topic(this->name())),
+    input_(entity(),
+           [this](format::internal_command&& cmd, const node_id* target) {
+             send(std::move(cmd), target);
+           },
+           [this](const format::command_content& x) { apply_update(x); },
+           [this](channel::failure why) { on_input_failure(why); },
+           channel_config()),
+    writes_(entity(), format::entity_id{},
+            [this](format::internal_command&& cmd, const node_id* target) {
+              send(std::move(cmd), target);
+            },
+            [](const channel::handshake& hs) -> format::command_content {
+              return format::attach_writer_command{hs.offset,
+                                                   hs.heartbeat_interval};
+            },
+            channel_config(), producer_link::producer_type::catch_up::replay) {}
 
 void clone_store::on_start() {
   buffer_until_ = now() + timing_.mutation_buffer_interval;
-  request_snapshot();
-  schedule_resync();
+  attach();
+  start_ticks();
 }
 
-// -- input ---------------------------------------------------------------------
+// -- the local copy ------------------------------------------------------------
 
-void clone_store::on_message(const data_message& msg) {
-  if (get_topic(msg) == topic::statuses()) {
-    on_status(get_data(msg));
-    return;
-  }
-  auto cmd = decode(msg);
-  if (!cmd)
-    return;
-  switch (cmd->type) {
-    case tag::snapshot:
-      apply_snapshot(*cmd);
-      break;
-    case tag::put_unique_result:
-      if (cmd->peer == owner().id()) {
-        if (auto i = pending_.find(cmd->request); i != pending_.end()) {
-          i->second(cmd->value);
-          pending_.erase(i);
-        }
-      }
-      break;
-    default:
-      on_update(std::move(*cmd));
-  }
-}
-
-void clone_store::on_status(const data& x) {
-  status st;
-  if (!convert(x, st) || !st.context())
-    return;
-  if (st.code() == sc::peer_added && !synced_)
-    request_snapshot();
-  else if ((st.code() == sc::peer_lost || st.code() == sc::peer_removed)
-           && synced_ && st.context()->node == master_)
-    master_lost();
-}
-
-void clone_store::on_update(store_command cmd) {
-  if (!synced_) {
-    if (early_updates_.size() < max_early_updates)
-      early_updates_.push_back(std::move(cmd));
-    return;
-  }
-  if (cmd.peer != master_ || cmd.seq <= seq_)
-    return; // Another master's, or already in the snapshot.
-  if (cmd.seq != seq_ + 1) {
-    // A gap: something was lost on the way. Start over from a snapshot.
-    synced_ = false;
-    ++generation_;
-    early_updates_.push_back(std::move(cmd));
-    request_snapshot();
-    schedule_resync();
-    return;
-  }
-  seq_ = cmd.seq;
-  apply_update(cmd);
-}
-
-// -- applying the master's state ----------------------------------------------
-
-void clone_store::apply_snapshot(store_command& cmd) {
-  auto content = get_if<table>(cmd.value);
-  if (!content)
-    return;
+void clone_store::load_snapshot(const format::snapshot_entries& state,
+                                const format::entity_id& master) {
   if (wants_events())
-    emit_snapshot_events(*content, cmd.publisher);
+    emit_snapshot_events(state, to_publisher(master));
   broker::snapshot fresh;
-  fresh.reserve(content->size());
-  for (auto& [key, value] : *content)
+  fresh.reserve(state.size());
+  for (auto& [key, value] : state)
     fresh.emplace(key, value);
   cache_ = std::move(fresh);
-  master_ = cmd.peer;
-  seq_ = cmd.seq;
-  synced_ = true;
-  stale_ = false;
-  gave_up_ = false;
-  ++generation_;
-  auto early = std::move(early_updates_);
-  early_updates_.clear();
-  for (auto& update : early)
-    on_update(std::move(update));
-  auto buffered = std::move(mutation_buffer_);
-  mutation_buffer_.clear();
-  for (auto& mutation : buffered)
-    forward(std::move(mutation));
 }
 
-void clone_store::emit_snapshot_events(const table& content,
+void clone_store::emit_snapshot_events(const format::snapshot_entries& state,
                                        const publisher_id& who) {
-  for (auto& [key, value] : content) {
+  std::unordered_set<data> seen;
+  for (auto& [key, value] : state) {
+    seen.insert(key);
     auto i = cache_.find(key);
     if (i == cache_.end())
       emit_event(make_insert_event(name(), key, value, std::nullopt, who));
@@ -127,8 +63,13 @@ void clone_store::emit_snapshot_events(const table& content,
                                    std::nullopt, who));
   }
   for (auto& [key, value] : cache_)
-    if (content.count(key) == 0)
+    if (seen.count(key) == 0)
       emit_event(make_erase_event(name(), key, publisher_id{}));
+}
+
+void clone_store::apply_update(const format::command_content& content) {
+  if (auto cmd = to_store_command(content))
+    apply_update(*cmd);
 }
 
 void clone_store::apply_update(const store_command& cmd) {
@@ -164,8 +105,11 @@ void clone_store::apply_update(const store_command& cmd) {
           emit_event(make_erase_event(name(), key, cmd.publisher));
       break;
     }
-    default:
+    case tag::put_unique_result:
+      answer(cmd);
       break;
+    default:
+      break; // Masters never send the others.
   }
 }
 
@@ -174,47 +118,21 @@ void clone_store::erase_key(const data& key, const publisher_id& who) {
     emit_event(make_erase_event(name(), key, who));
 }
 
-// -- finding the master --------------------------------------------------------
-
-void clone_store::request_snapshot() {
-  store_command req;
-  req.type = tag::snapshot_request;
-  req.peer = owner().id();
-  req.publisher = id();
-  publish(master_topic_, req);
-}
-
-void clone_store::schedule_resync() {
-  at(now() + timing_.resync_interval, [this, gen = generation_] {
-    if (synced_ || gen != generation_)
-      return;
-    request_snapshot();
-    schedule_resync();
-  });
-}
-
-void clone_store::master_lost() {
-  synced_ = false;
-  ++generation_;
-  buffer_until_ = now() + timing_.mutation_buffer_interval;
-  if (timing_.stale_interval.count() >= 0)
-    at(now() + timing_.stale_interval, [this, gen = generation_] {
-      if (gen == generation_)
-        give_up();
-    });
-  request_snapshot();
-  schedule_resync();
+void clone_store::answer(const store_command& result) {
+  // Every clone sees every answer: ours name us.
+  if (result.who != id())
+    return;
+  if (auto i = pending_.find(result.request); i != pending_.end()) {
+    i->second(result.value);
+    pending_.erase(i);
+  }
 }
 
 // -- the local frontend --------------------------------------------------------
 
 void clone_store::on_mutation(store_command cmd) {
-  if (synced_) {
-    forward(std::move(cmd));
-    return;
-  }
-  if (can_buffer()) {
-    mutation_buffer_.push_back(std::move(cmd));
+  if (master_ || can_buffer()) {
+    writes_.produce(to_content(cmd));
     return;
   }
   // Upstream drops it silently; nothing should fail unseen.
@@ -226,10 +144,6 @@ void clone_store::on_mutation(store_command cmd) {
 bool clone_store::can_buffer() const {
   return timing_.mutation_buffer_interval.count() > 0
          && now() < buffer_until_;
-}
-
-void clone_store::forward(store_command cmd) {
-  publish(master_topic_, cmd);
 }
 
 void clone_store::on_query(store_query q, store_responder r) {
@@ -270,7 +184,7 @@ void clone_store::on_query(store_query q, store_responder r) {
 }
 
 void clone_store::ask_master(store_query q, store_responder r) {
-  if (!synced_ && (gave_up_ || !can_buffer())) {
+  if (!master_ && (gave_up_ || !can_buffer())) {
     auto why = gave_up_ ? "its master is gone" : "its mutation buffer expired";
     r(error{ec::no_such_master,
             "store " + name() + ": no master to ask, " + why});
@@ -282,12 +196,12 @@ void clone_store::ask_master(store_query q, store_responder r) {
   cmd.value = std::move(q.arg);
   cmd.expiry = q.expiry;
   cmd.publisher = q.publisher;
+  cmd.who = id();
   cmd.request = ++next_request_;
-  cmd.peer = owner().id();
   pending_.emplace(cmd.request, std::move(r));
-  // Without a master the request waits in the mutation buffer, in order
+  // Without a master the request waits in the writer channel, in order
   // with the mutations before and after it (upstream holds it too).
-  on_mutation(std::move(cmd));
+  writes_.produce(to_content(cmd));
 }
 
 void clone_store::fail_pending(const error& why) {
@@ -300,13 +214,8 @@ void clone_store::fail_pending(const error& why) {
 void clone_store::give_up() {
   stale_ = true;
   gave_up_ = true;
-  // Held requests, and those sent to the lost master, would otherwise wait
-  // for a master that may never come back, until each caller's timeout.
-  std::vector<store_command> kept;
-  for (auto& cmd : mutation_buffer_)
-    if (cmd.type != tag::put_unique)
-      kept.push_back(std::move(cmd));
-  mutation_buffer_ = std::move(kept);
+  // Requests would otherwise wait for a master that may never come back,
+  // until each caller's timeout.
   fail_pending(error{ec::no_such_master,
                      "store " + name() + ": its master is gone"});
 }

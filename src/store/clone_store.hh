@@ -5,22 +5,26 @@
 #include <vector>
 
 #include "broker/snapshot.hh"
+#include "store/consumer_link.hh"
+#include "store/producer_link.hh"
 #include "store/store_frontend.hh"
 
 namespace broker::detail {
 
 /// Timing of a clone, from `attach_clone` (seconds there).
+/// (`resync_interval` has no equivalent: attach requests repeat every NACK
+/// timeout of the replication channel, as in upstream 2.3+.)
 struct clone_timing {
-  timespan resync_interval;
   /// Negative: never stale once synchronised.
   timespan stale_interval;
   timespan mutation_buffer_interval;
 };
 
-/// A replica of a master's store on another endpoint (docs/stores.md, "Masters and clones").
-/// It answers queries from its own copy, forwards mutations to the master,
-/// and applies the master's numbered updates in order; a gap, a lost master
-/// or a new peering makes it ask for a fresh snapshot.
+/// A replica of a master's store on another endpoint (docs/stores.md,
+/// "Masters and clones"). It answers queries from its own copy, consumes
+/// the master's replication channel, and sends its mutations to the master
+/// over a writer channel of its own (docs/stores.md, "Replication"): the
+/// wire protocol of upstream 2.3+.
 class clone_store : public store_frontend {
 public:
   clone_store(std::shared_ptr<core> owner, std::string name, publisher_id id,
@@ -36,33 +40,52 @@ protected:
   void on_message(const data_message& msg) override;
   void on_query(store_query q, store_responder r) override;
   void on_mutation(store_command cmd) override;
+  void on_tick() override;
   void on_stop() override;
 
 private:
+  // -- the master's stream (clone_channels.cc) --------------------------------
+
+  void dispatch(format::internal_command&& cmd);
+  void on_ack_clone(const format::entity_id& from,
+                    const format::ack_clone_command& x);
+  void on_writer_control(const format::internal_command& cmd);
   void on_status(const data& x);
-  void on_update(store_command cmd);
-  void apply_snapshot(store_command& cmd);
-  void apply_update(const store_command& cmd);
-  void emit_snapshot_events(const table& content, const publisher_id& who);
-  void request_snapshot();
-  void schedule_resync();
+  void on_input_failure(channel::failure why);
+  void attach();
   void master_lost();
-  void forward(store_command cmd);
+  void open_writer();
+  void send(format::internal_command&& cmd, const node_id* target);
+
+  // -- the local copy (clone_store.cc) ----------------------------------------
+
+  void load_snapshot(const format::snapshot_entries& state,
+                     const format::entity_id& master);
+  void apply_update(const format::command_content& content);
+  void apply_update(const store_command& cmd);
+  void emit_snapshot_events(const format::snapshot_entries& state,
+                            const publisher_id& who);
+  void erase_key(const data& key, const publisher_id& who);
+  void answer(const store_command& result);
   /// Whether a mutation without a master may still wait for one.
   bool can_buffer() const;
+  /// Drops held mutations once the buffer interval passed without master.
+  void expire_buffer();
   /// Sends a put_unique to the master, or holds it until there is one.
   void ask_master(store_query q, store_responder r);
   void fail_pending(const error& why);
   /// The stale interval passed without a master.
   void give_up();
-  void erase_key(const data& key, const publisher_id& who);
+  bool has_master() const;
 
   clone_timing timing_;
   topic master_topic_;
+  /// The master's stream to us.
+  consumer_link input_;
+  /// Our mutations to the master; held while there is none.
+  producer_link writes_;
   broker::snapshot cache_;
-  node_id master_;
-  uint64_t seq_ = 0;
-  bool synced_ = false;
+  std::optional<format::entity_id> master_;
   bool stale_ = true;
   /// Set when the stale interval passes without a master: no put_unique
   /// waits for it any longer (mutations still do, for their buffer time).
@@ -70,8 +93,6 @@ private:
   /// Bumped whenever the clone loses or finds its master, so that timers
   /// armed for an earlier state do nothing.
   uint64_t generation_ = 0;
-  std::vector<store_command> early_updates_;
-  std::vector<store_command> mutation_buffer_;
   timestamp buffer_until_;
   std::map<uint64_t, store_responder> pending_;
   uint64_t next_request_ = 0;

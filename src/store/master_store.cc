@@ -1,6 +1,5 @@
 #include "store/master_store.hh"
 
-#include "core/core.hh"
 #include "store/event_builder.hh"
 
 namespace broker::detail {
@@ -12,7 +11,15 @@ master_store::master_store(std::shared_ptr<core> owner, std::string name,
                            std::unique_ptr<abstract_backend> backend)
   : store_frontend(std::move(owner), std::move(name), id),
     backend_(std::move(backend)),
-    clone_topic_(topic{this->name()} / topic::clone_suffix()) {}
+    clone_topic_(format::store_clone_topic(this->name())),
+    clones_(entity(), format::entity_id{},
+            [this](format::internal_command&& cmd, const node_id* target) {
+              send(std::move(cmd), target);
+            },
+            [this](const channel::handshake& hs) {
+              return make_ack_clone(hs);
+            },
+            channel_config(), producer_link::producer_type::catch_up::snapshot) {}
 
 void master_store::on_start() {
   // Entries that expired while the store was closed go at once.
@@ -21,6 +28,7 @@ void master_store::on_start() {
       arm_expiry(key, when);
   else
     report(xs.error());
+  start_ticks();
 }
 
 void master_store::begin_batch() {
@@ -38,22 +46,6 @@ void master_store::end_batch() {
 
 // -- input ---------------------------------------------------------------------
 
-void master_store::on_message(const data_message& msg) {
-  auto cmd = decode(msg);
-  if (!cmd)
-    return;
-  switch (cmd->type) {
-    case tag::snapshot_request:
-      send_snapshot(cmd->peer);
-      break;
-    case tag::put_unique:
-      answer_put_unique(*cmd);
-      break;
-    default:
-      on_mutation(std::move(*cmd));
-  }
-}
-
 void master_store::on_mutation(store_command cmd) {
   switch (cmd.type) {
     case tag::put:
@@ -69,6 +61,11 @@ void master_store::on_mutation(store_command cmd) {
     case tag::subtract:
       apply_add_or_subtract(cmd);
       break;
+    case tag::put_unique:
+      answer_put_unique(cmd);
+      break;
+    case tag::expire:
+      break; // Only a master expires, and only its own keys.
     default:
       report(error{ec::invalid_data, "store " + name()
                                        + ": unexpected command for a master"});
@@ -98,9 +95,7 @@ void master_store::on_query(store_query q, store_responder r) {
       cmd.value = std::move(q.arg);
       cmd.expiry = q.expiry;
       cmd.publisher = q.publisher;
-      bool inserted = false;
-      apply_put_unique(cmd, &inserted);
-      r(data{inserted});
+      r(data{apply_put_unique(cmd)});
       return;
     }
   }
@@ -118,40 +113,34 @@ void master_store::apply_put(const store_command& cmd) {
     arm_expiry(cmd.key, *absolute(cmd.expiry));
   if (events)
     emit_change(cmd.key, old, cmd.value, cmd.expiry, cmd.publisher);
-  if (skip_broadcast())
-    return;
-  store_command update;
-  update.type = tag::put;
-  update.key = cmd.key;
-  update.value = cmd.value;
-  update.expiry = cmd.expiry;
-  update.publisher = cmd.publisher;
-  broadcast(std::move(update));
+  if (!no_clones())
+    broadcast(cmd); // a put, also when put_unique inserted
 }
 
-void master_store::apply_put_unique(const store_command& cmd, bool* inserted) {
-  *inserted = false;
+bool master_store::apply_put_unique(const store_command& cmd) {
   auto exists = backend_->exists(cmd.key);
-  if (!exists)
-    return fail(exists.error(), "put_unique", cmd.key);
+  if (!exists) {
+    fail(exists.error(), "put_unique", cmd.key);
+    return false;
+  }
   if (*exists)
-    return;
+    return false;
   store_command put = cmd;
   put.type = tag::put;
   apply_put(put);
-  *inserted = backend_->exists(cmd.key).value_or(false);
+  return backend_->exists(cmd.key).value_or(false);
 }
 
 void master_store::answer_put_unique(const store_command& cmd) {
-  bool inserted = false;
-  apply_put_unique(cmd, &inserted);
+  // A clone's request: the put (if any) and then the answer go to every
+  // clone, in this order; the asking clone picks its answer by `who`.
   store_command reply;
   reply.type = tag::put_unique_result;
-  reply.value = inserted;
+  reply.value = apply_put_unique(cmd);
+  reply.who = cmd.who;
   reply.request = cmd.request;
-  reply.peer = cmd.peer;
-  reply.publisher = cmd.publisher;
-  publish(clone_topic_, reply, &cmd.peer);
+  reply.publisher = id();
+  broadcast(reply);
 }
 
 void master_store::apply_erase(const store_command& cmd) {
@@ -159,13 +148,13 @@ void master_store::apply_erase(const store_command& cmd) {
     return fail(ok.error(), "erase", cmd.key);
   if (wants_events())
     emit_event(make_erase_event(name(), cmd.key, cmd.publisher));
-  if (skip_broadcast())
+  if (no_clones())
     return;
   store_command update;
   update.type = tag::erase;
   update.key = cmd.key;
   update.publisher = cmd.publisher;
-  broadcast(std::move(update));
+  broadcast(update);
 }
 
 void master_store::apply_clear(const store_command& cmd) {
@@ -175,10 +164,12 @@ void master_store::apply_clear(const store_command& cmd) {
         emit_event(make_erase_event(name(), key, cmd.publisher));
   if (auto ok = backend_->clear(); !ok)
     return fail(ok.error(), "clear", data{});
+  if (no_clones())
+    return;
   store_command update;
   update.type = tag::clear;
   update.publisher = cmd.publisher;
-  broadcast(std::move(update));
+  broadcast(update);
 }
 
 void master_store::apply_add_or_subtract(const store_command& cmd) {
@@ -198,49 +189,16 @@ void master_store::apply_add_or_subtract(const store_command& cmd) {
     arm_expiry(cmd.key, *when);
   if (events)
     emit_change(cmd.key, old, *now_value, cmd.expiry, cmd.publisher);
-  if (skip_broadcast())
+  // Clones get the result, as a put without expiry (clones never expire),
+  // as upstream sends it.
+  if (no_clones())
     return;
-  // Clones get the result, as a put without expiry (clones never expire).
   store_command update;
   update.type = tag::put;
   update.key = cmd.key;
   update.value = std::move(*now_value);
   update.publisher = cmd.publisher;
-  broadcast(std::move(update));
-}
-
-// -- clones --------------------------------------------------------------------
-
-void master_store::send_snapshot(const node_id& clone) {
-  auto snap = backend_->snapshot();
-  if (!snap) {
-    report(snap.error());
-    return;
-  }
-  table content;
-  for (auto& [key, value] : *snap)
-    content.emplace(key, value);
-  store_command reply;
-  reply.type = tag::snapshot;
-  reply.seq = seq_;
-  reply.value = std::move(content);
-  reply.peer = owner().id();
-  publish(clone_topic_, reply, &clone);
-}
-
-bool master_store::skip_broadcast() {
-  // Without a peer no clone can hear the update. The number still
-  // advances: a clone that shows up later starts from a snapshot anyway.
-  if (owner().has_peers())
-    return false;
-  ++seq_;
-  return true;
-}
-
-void master_store::broadcast(store_command cmd) {
-  cmd.seq = ++seq_;
-  cmd.peer = owner().id();
-  publish(clone_topic_, cmd);
+  broadcast(update);
 }
 
 // -- expiry --------------------------------------------------------------------
@@ -258,13 +216,13 @@ void master_store::on_expiry(const data& key) {
     return;
   if (wants_events())
     emit_event(make_expire_event(name(), key, id()));
-  if (skip_broadcast())
+  if (no_clones())
     return;
   store_command update;
   update.type = tag::expire;
   update.key = key;
   update.publisher = id();
-  broadcast(std::move(update));
+  broadcast(update);
 }
 
 // -- helpers -------------------------------------------------------------------

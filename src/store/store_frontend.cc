@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <future>
 
 #include "broker/convert.hh"
@@ -18,6 +19,29 @@ namespace {
 /// a generous bound costs little until it is used.
 constexpr size_t store_queue_size = 1 << 20;
 
+/// broker.store.* from the endpoint's configuration (docs/configuration.md).
+channel::settings channel_settings(const configuration& cfg) {
+  using channel::settings;
+  using std::chrono::milliseconds;
+  auto ticks = [&cfg](std::string_view key, uint16_t fallback) {
+    auto x = cfg.get_count(key, fallback);
+    return static_cast<uint16_t>(std::clamp<uint64_t>(x, 1, UINT16_MAX));
+  };
+  settings result;
+  result.tick_interval = std::max(
+    milliseconds{1},
+    std::chrono::duration_cast<milliseconds>(cfg.get_timespan(
+      settings::tick_interval_key, settings::default_tick_interval)));
+  result.heartbeat_interval = ticks(settings::heartbeat_interval_key,
+                                    settings::default_heartbeat_interval);
+  result.nack_timeout = ticks(settings::nack_timeout_key,
+                              settings::default_nack_timeout);
+  result.connection_timeout_factor = ticks(
+    settings::connection_timeout_key,
+    settings::default_connection_timeout_factor);
+  return result;
+}
+
 } // namespace
 
 store_frontend::store_frontend(std::shared_ptr<core> owner, std::string name,
@@ -25,14 +49,15 @@ store_frontend::store_frontend(std::shared_ptr<core> owner, std::string name,
   : core_(std::move(owner)),
     name_(std::move(name)),
     id_(id),
-    queue_fd_(io_) {}
+    queue_fd_(io_),
+    chan_(channel_settings(core_->config())) {}
 
 store_frontend::~store_frontend() {
   stop();
 }
 
 void store_frontend::start(const filter_type& topics) {
-  queue_ = core_->add_subscriber(topics, store_queue_size);
+  queue_ = core_->add_subscriber(topics, store_queue_size, true);
   event_readers_ = core_->watch_local(topic::store_events() / name_);
   queue_fd_.assign(::dup(queue_->fd()));
   work_.emplace(io_.get_executor());
@@ -145,12 +170,30 @@ void store_frontend::flush_outgoing() {
   }
 }
 
-void store_frontend::publish(const topic& t, const store_command& cmd,
-                             const node_id* target) {
-  publish_request req{data_message{t, to_data(cmd)}, nullptr, nullptr};
+void store_frontend::send_command(const topic& t,
+                                  format::internal_command&& cmd,
+                                  const node_id* target) {
+  std::vector<uint8_t> bytes;
+  if (!format::write_internal_command(cmd, bytes)) {
+    report(error{ec::invalid_data, "store " + name_ + ": cannot encode "
+                                     + format::content_name(cmd.content)
+                                     + " (a value exceeds the wire limits)"});
+    return;
+  }
+  std::string payload{reinterpret_cast<const char*>(bytes.data()),
+                      bytes.size()};
+  publish_request req{make_command_message(t, std::move(payload)), nullptr,
+                      nullptr};
   if (target)
     req.target = std::make_shared<node_id>(*target);
   outgoing_.push_back(std::move(req));
+}
+
+void store_frontend::start_ticks() {
+  at(now() + chan_.tick_interval, [this] {
+    on_tick();
+    start_ticks();
+  });
 }
 
 void store_frontend::emit_event(data ev) {
@@ -180,12 +223,20 @@ timestamp store_frontend::now() const {
   return core_->now();
 }
 
-std::optional<store_command>
+std::optional<format::internal_command>
 store_frontend::decode(const data_message& msg) {
-  auto cmd = to_store_command(get_data(msg));
+  auto payload = get_if<std::string>(get_data(msg));
+  if (!is_command(msg) || !payload) {
+    report(error{ec::invalid_data, "store " + name_
+                                     + ": a data message on a store topic"});
+    return std::nullopt;
+  }
+  auto bytes = reinterpret_cast<const uint8_t*>(payload->data());
+  auto cmd = format::read_internal_command(bytes, payload->size());
   if (!cmd) {
-    report(error{cmd.error().code(),
-                 "store " + name_ + ": " + cmd.error().message()});
+    report(error{ec::invalid_data, "store " + name_
+                                     + ": malformed command: "
+                                     + cmd.error().message()});
     return std::nullopt;
   }
   return std::move(*cmd);

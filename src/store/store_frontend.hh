@@ -20,6 +20,9 @@
 #include "broker/topic.hh"
 #include "core/envelope.hh"
 #include "core/local_interest.hh"
+#include "format/internal_command.hh"
+#include "store/channel_settings.hh"
+#include "store/command_convert.hh"
 #include "store/store_command.hh"
 #include "store/store_query.hh"
 
@@ -94,9 +97,27 @@ protected:
 
   virtual void end_batch() {}
 
-  /// Publishes to peers; with a target, to that peer only.
-  void publish(const topic& t, const store_command& cmd,
-               const node_id* target = nullptr);
+  /// Encodes `cmd` and publishes it on `t` as a store command; with a
+  /// target, to that endpoint only. Reports a command it cannot encode.
+  void send_command(const topic& t, format::internal_command&& cmd,
+                    const node_id* target = nullptr);
+
+  /// This store's entity on the wire (endpoint and object id).
+  format::entity_id entity() const noexcept { return to_entity(id_); }
+
+  /// True if `cmd` is addressed to this store (or to everyone).
+  bool for_me(const format::internal_command& cmd) const noexcept {
+    return cmd.receiver.is_nil() || cmd.receiver == entity();
+  }
+
+  /// The replication channel's timing (broker.store.* settings).
+  const channel::settings& channel_config() const noexcept { return chan_; }
+
+  /// Calls `on_tick` once per tick interval from now on.
+  void start_ticks();
+
+  /// One tick of the replication channel's clock.
+  virtual void on_tick() {}
 
   /// Delivers a store event to the local subscribers.
   void emit_event(data ev);
@@ -119,8 +140,8 @@ protected:
 
   std::string describe(const data& key) const;
 
-  /// The command a message carries; reports a malformed one.
-  std::optional<store_command> decode(const data_message& msg);
+  /// The store command a message carries; reports a malformed one.
+  std::optional<format::internal_command> decode(const data_message& msg);
 
 private:
   void watch_queue();
@@ -139,6 +160,7 @@ private:
   asio::posix::stream_descriptor queue_fd_;
   std::shared_ptr<subscriber_queue> queue_;
   std::shared_ptr<const local_interest> event_readers_;
+  channel::settings chan_;
   std::thread thread_;
   std::atomic<bool> stopped_{false};
   /// Mutations from user threads: one post per burst, not per call.

@@ -182,12 +182,17 @@ TEST(StoreChannel, JoinViaNackZeroRepeatedUntilHandshakeArrives) {
   ASSERT_EQ(hs.size(), 3u);
   for (auto& x : hs)
     EXPECT_EQ(x.offset, 1u);
-  // Answered: no more requests, and a late duplicate gets no answer.
+  // Answered: no more requests. A NACK 0 after the ACK is the consumer
+  // starting over: a fresh handshake, still one consumer.
   net.tick(20);
+  EXPECT_EQ(attach_requests(net, "c1"), 3u);
+  net.produce();
   net.post("c1", std::nullopt, ch::nack{{0}});
   net.run();
   EXPECT_EQ(attach_requests(net, "c1"), 4u);
-  EXPECT_EQ(handshakes(net, "c1").size(), 3u);
+  hs = handshakes(net, "c1");
+  ASSERT_EQ(hs.size(), 4u);
+  EXPECT_EQ(hs.back().offset, 2u);
   EXPECT_EQ(net.producer.state.num_consumers(), 1u);
 }
 

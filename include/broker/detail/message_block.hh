@@ -24,6 +24,9 @@ struct message_block {
   /// Whether the pool may keep the content alive until the block's reuse
   /// (decided at creation, while the content is still in the cache).
   bool small = false;
+  /// A store command (a type-2 node message) rather than data: `data_`
+  /// then holds the encoded command as a string (docs/stores.md).
+  bool command = false;
   topic topic_;
   data data_;
 };
