@@ -18,14 +18,16 @@ timespan seconds_of(double secs) {
     std::chrono::duration<double>{secs});
 }
 
-/// Whether a direct peer subscribes to (a prefix of) `t`; fails if the
-/// core does not answer.
-expected<bool> peers_cover(detail::core& c, const topic& t) {
+/// Whether a direct peer advertises `t` itself, as a master does with its
+/// master topic; fails if the core does not answer. A shorter prefix (a
+/// data subscriber to the store's name, a relay subscribed to everything)
+/// says nothing about masters.
+expected<bool> peers_advertise(detail::core& c, const topic& t) {
   auto subs = c.peer_subscriptions();
   if (!subs)
     return subs.error();
   for (auto& sub : *subs)
-    if (sub.prefix_of(t))
+    if (sub == t)
       return true;
   return false;
 }
@@ -44,7 +46,7 @@ expected<store> endpoint::attach_master(std::string name, backend type,
   if (auto existing = stores.find(frontend::master, name))
     return store{existing};
   auto master_topic = format::store_master_topic(name);
-  auto covered = peers_cover(*core_, master_topic);
+  auto covered = peers_advertise(*core_, master_topic);
   if (!covered)
     return covered.error();
   if (*covered)

@@ -10,6 +10,8 @@
 #include "core/core.hh"
 #include "core/spin_loop.hh"
 #include "core/subscriber_queue.hh"
+#include "format/frame.hh"
+#include "format/node_message.hh"
 
 namespace broker::detail {
 
@@ -178,6 +180,18 @@ void store_frontend::send_command(const topic& t,
     report(error{ec::invalid_data, "store " + name_ + ": cannot encode "
                                      + format::content_name(cmd.content)
                                      + " (a value exceeds the wire limits)"});
+    return;
+  }
+  // The envelope adds its header and the topic; a frame past the limit
+  // would be refused by the connection with a less specific error.
+  auto frame = bytes.size() + format::node_header_size + t.string().size();
+  if (frame > format::max_frame_size) {
+    report(error{ec::invalid_data,
+                 "store " + name_ + ": " + format::content_name(cmd.content)
+                   + " of " + std::to_string(bytes.size())
+                   + " bytes exceeds the frame limit of "
+                   + std::to_string(format::max_frame_size)
+                   + " bytes (docs/stores.md, \"Limits\")"});
     return;
   }
   std::string payload{reinterpret_cast<const char*>(bytes.data()),
