@@ -12,8 +12,14 @@ Layers, bottom up:
   * Zeek messages (Event, Batch, LogCreate, ...)                  §4.4
   * store commands (InternalCommand and its 14 contents)         §6.2
   * RawPeer / Listener: sockets, TLS, handshake FSM, helpers      §1, §3.3, §5
+  * the store channel (Producer, Consumer), driven by ticks       §6.3
+  * store plumbing: add/subtract arithmetic, pump, ticks, thread  §6
+  * RawStoreMaster / RawStoreClone on a connected RawPeer         §6
 """
 
 from .values import *  # noqa: F401,F403
 from .messages import *  # noqa: F401,F403
 from .peer import *  # noqa: F401,F403
+from .channel import *  # noqa: F401,F403
+from .storebase import *  # noqa: F401,F403
+from .store import *  # noqa: F401,F403

@@ -210,13 +210,16 @@ class RawPeer:
         allow_empty (phase 3 ignores them; the handshake treats them as an
         error, which the FSM checks)."""
         deadline = self._deadline(timeout)
-        while True:
-            length = struct.unpack(">I", self._read_exact(4, deadline))[0]
+        while True:  # consumes nothing until the whole frame is here (a timeout keeps it)
+            while len(self._buf) < 4:
+                self._fill(deadline)
+            length = struct.unpack(">I", self._buf[:4])[0]
             if length > self.max_frame:
                 raise ProtocolError(f"frame of {length} bytes exceeds cap {self.max_frame}")
+            body = self._read_exact(4 + length, deadline)[4:]
             if length == 0 and not allow_empty:
                 continue
-            return self._read_exact(length, deadline)
+            return body
 
     def send_raw(self, data: bytes) -> None:
         """Arbitrary bytes, no framing (for hostile tests)."""
