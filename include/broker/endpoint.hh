@@ -166,8 +166,10 @@ public:
                                 backend_options opts = backend_options());
 
   /// Attaches (or reuses) a clone of store `name`; returns at once and finds
-  /// the master among the peers, retrying every `resync_interval` seconds.
-  /// Fails with `no_such_master` if this endpoint has a master of that name.
+  /// the master among the peers (asking again every broker.store.nack-timeout
+  /// ticks; `resync_interval` is accepted for compatibility and unused, see
+  /// docs/compatibility.md). Fails with `no_such_master` if this endpoint
+  /// has a master of that name.
   expected<store> attach_clone(std::string name, double resync_interval = 10.0,
                                double stale_interval = 300.0,
                                double mutation_buffer_interval = 120.0);
