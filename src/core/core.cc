@@ -7,7 +7,7 @@
 #include "broker/defaults.hh"
 #include "core/registry.hh"
 #include "core/remember.hh"
-#include "core/spin_loop.hh"
+#include "runtime/spin_loop.hh"
 #include "store/store_registry.hh"
 
 namespace broker::detail {

@@ -25,13 +25,13 @@
 #include "broker/time.hh"
 #include "core/connections.hh"
 #include "core/inbox.hh"
-#include "core/local_interest.hh"
 #include "core/network.hh"
 #include "core/peer_table.hh"
-#include "core/publisher_state.hh"
 #include "core/router.hh"
 #include "core/settings.hh"
-#include "core/subscriber_queue.hh"
+#include "runtime/local_interest.hh"
+#include "runtime/publisher_state.hh"
+#include "runtime/subscriber_queue.hh"
 
 namespace broker::detail {
 

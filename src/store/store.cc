@@ -5,7 +5,7 @@
 #include <future>
 
 #include "broker/timeout.hh"
-#include "core/spin_loop.hh"
+#include "runtime/spin_loop.hh"
 #include "store/proxy_state.hh"
 #include "store/store_frontend.hh"
 

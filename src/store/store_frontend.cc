@@ -7,8 +7,8 @@
 
 #include "broker/convert.hh"
 #include "core/core.hh"
-#include "core/spin_loop.hh"
-#include "core/subscriber_queue.hh"
+#include "runtime/spin_loop.hh"
+#include "runtime/subscriber_queue.hh"
 
 namespace broker::detail {
 

@@ -18,8 +18,8 @@
 #include "broker/message.hh"
 #include "broker/publisher_id.hh"
 #include "broker/topic.hh"
-#include "core/envelope.hh"
-#include "core/local_interest.hh"
+#include "runtime/local_interest.hh"
+#include "runtime/publish_request.hh"
 #include "store/store_command.hh"
 #include "store/store_query.hh"
 
