@@ -39,7 +39,7 @@ expected<store> endpoint::attach_master(std::string name, backend type,
                                         backend_options opts) {
   if (core_->is_shutdown())
     return shut_down();
-  auto& stores = core_->stores();
+  auto& stores = *stores_;
   if (auto existing = stores.find(frontend::master, name))
     return store{existing};
   auto master_topic = topic{name} / topic::master_suffix();
@@ -53,7 +53,7 @@ expected<store> endpoint::attach_master(std::string name, backend type,
   if (!be)
     return be.error();
   auto id = publisher_id{core_->id(), stores.next_object_id()};
-  auto master = std::make_shared<detail::master_store>(core_, name, id,
+  auto master = std::make_shared<detail::master_store>(store_host_, name, id,
                                                        std::move(*be));
   master->start({master_topic});
   stores.add(master);
@@ -66,7 +66,7 @@ expected<store> endpoint::attach_clone(std::string name,
                                        double mutation_buffer_interval) {
   if (core_->is_shutdown())
     return shut_down();
-  auto& stores = core_->stores();
+  auto& stores = *stores_;
   if (stores.find(frontend::master, name))
     return error{ec::no_such_master,
                  "this endpoint has the master of store " + name};
@@ -76,7 +76,8 @@ expected<store> endpoint::attach_clone(std::string name,
                               seconds_of(stale_interval),
                               seconds_of(mutation_buffer_interval)};
   auto id = publisher_id{core_->id(), stores.next_object_id()};
-  auto clone = std::make_shared<detail::clone_store>(core_, name, id, timing);
+  auto clone = std::make_shared<detail::clone_store>(store_host_, name, id,
+                                                     timing);
   clone->start({topic{name} / topic::clone_suffix(), topic::statuses()});
   stores.add(clone);
   return store{clone};

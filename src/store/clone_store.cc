@@ -1,7 +1,6 @@
 #include "store/clone_store.hh"
 
 #include "broker/status.hh"
-#include "core/core.hh"
 #include "store/event_builder.hh"
 #include "store/value_ops.hh"
 
@@ -16,7 +15,7 @@ constexpr size_t max_early_updates = 1 << 20;
 
 } // namespace
 
-clone_store::clone_store(std::shared_ptr<core> owner, std::string name,
+clone_store::clone_store(std::shared_ptr<store_host> owner, std::string name,
                          publisher_id id, clone_timing timing)
   : store_frontend(std::move(owner), std::move(name), id),
     timing_(timing),

@@ -23,8 +23,8 @@ struct clone_timing {
 /// or a new peering makes it ask for a fresh snapshot.
 class clone_store : public store_frontend {
 public:
-  clone_store(std::shared_ptr<core> owner, std::string name, publisher_id id,
-              clone_timing timing);
+  clone_store(std::shared_ptr<store_host> owner, std::string name,
+              publisher_id id, clone_timing timing);
 
   /// Stops first: the stop hook runs on the thread and uses this class.
   ~clone_store() override { stop(); }

@@ -1,14 +1,13 @@
 #include "store/master_store.hh"
 
-#include "core/core.hh"
 #include "store/event_builder.hh"
 
 namespace broker::detail {
 
 using tag = store_command::tag;
 
-master_store::master_store(std::shared_ptr<core> owner, std::string name,
-                           publisher_id id,
+master_store::master_store(std::shared_ptr<store_host> owner,
+                           std::string name, publisher_id id,
                            std::unique_ptr<abstract_backend> backend)
   : store_frontend(std::move(owner), std::move(name), id),
     backend_(std::move(backend)),

@@ -6,7 +6,6 @@
 #include <future>
 
 #include "broker/convert.hh"
-#include "core/core.hh"
 #include "runtime/spin_loop.hh"
 #include "runtime/subscriber_queue.hh"
 
@@ -20,8 +19,8 @@ constexpr size_t store_queue_size = 1 << 20;
 
 } // namespace
 
-store_frontend::store_frontend(std::shared_ptr<core> owner, std::string name,
-                               publisher_id id)
+store_frontend::store_frontend(std::shared_ptr<store_host> owner,
+                               std::string name, publisher_id id)
   : core_(std::move(owner)),
     name_(std::move(name)),
     id_(id),

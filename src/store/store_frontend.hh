@@ -21,11 +21,11 @@
 #include "runtime/local_interest.hh"
 #include "runtime/publish_request.hh"
 #include "store/store_command.hh"
+#include "store/store_host.hh"
 #include "store/store_query.hh"
 
 namespace broker::detail {
 
-class core;
 class subscriber_queue;
 
 /// What a master and a clone have in common: a thread of their own (so that
@@ -34,7 +34,7 @@ class subscriber_queue;
 /// Other threads reach it only through `request`, `mutate` and `sync`.
 class store_frontend : public std::enable_shared_from_this<store_frontend> {
 public:
-  store_frontend(std::shared_ptr<core> owner, std::string name,
+  store_frontend(std::shared_ptr<store_host> owner, std::string name,
                  publisher_id id);
 
   virtual ~store_frontend();
@@ -110,7 +110,7 @@ protected:
 
   timestamp now() const;
 
-  core& owner() noexcept { return *core_; }
+  store_host& owner() noexcept { return *core_; }
 
   template <class F>
   void post(F&& f) {
@@ -130,7 +130,7 @@ private:
   /// one wake-up of the core per step, not one per message.
   void flush_outgoing();
 
-  std::shared_ptr<core> core_;
+  std::shared_ptr<store_host> core_;
   std::string name_;
   publisher_id id_;
   asio::io_context io_;
