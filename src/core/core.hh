@@ -173,10 +173,6 @@ public:
     return x.matches() || pending_topic_adds_.load() > 0;
   }
 
-  /// True while the endpoint has a peer, connected or connecting (any
-  /// thread). Without one, nothing published can leave the endpoint.
-  bool has_peers() const noexcept { return peers_.count() > 0; }
-
   // -- between the cores of one process (run on this core's thread) ---------
 
   /// Where in-process peers hand over their batches.
