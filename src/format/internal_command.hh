@@ -241,6 +241,12 @@ bool operator!=(const T& x, const T& y) {
   return !(x == y);
 }
 
+/// True for the eight commands that change a store (put ... clear), which
+/// travel with a channel sequence number; false for the channel's own.
+inline bool is_action(const command_content& x) noexcept {
+  return x.index() <= clear_command::wire_index;
+}
+
 /// The command's name as in docs/protocol.md §9, e.g. "put_unique_result".
 const char* content_name(const command_content& x) noexcept;
 
