@@ -1,7 +1,10 @@
-// The key table (src/config/key_table.hh) is the single source of --help
-// and validation: its defaults must be what the library applies, and its
-// aliases must lead to known keys.
+// The key table (src/config/key_table.hh) is the single source of --help,
+// validation and the documents: its defaults must be what the library
+// applies, its aliases must lead to known keys, and the tables in
+// docs/configuration.md and README.md must be the ones it generates.
 
+#include <cstdlib>
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -44,6 +47,40 @@ timespan default_duration(std::string_view name) {
 
 count default_count(std::string_view name) {
   return get<count>(default_of(name));
+}
+
+std::string read_source_file(const std::string& relative) {
+  std::ifstream in{std::string{BROKER_SOURCE_DIR} + "/" + relative};
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+/// The text between `<!-- name -->\n` and `<!-- /name -->` in `doc`.
+std::optional<std::string> block(const std::string& doc,
+                                 const std::string& name) {
+  auto open = "<!-- " + name + " -->\n";
+  auto close = "<!-- /" + name + " -->";
+  auto first = doc.find(open);
+  if (first == std::string::npos)
+    return std::nullopt;
+  first += open.size();
+  auto last = doc.find(close, first);
+  if (last == std::string::npos)
+    return std::nullopt;
+  return doc.substr(first, last - first);
+}
+
+/// Replaces the block `name` in the source file `relative` by `text`.
+void rewrite_block(const std::string& relative, const std::string& name,
+                   const std::string& text) {
+  auto path = std::string{BROKER_SOURCE_DIR} + "/" + relative;
+  auto doc = read_source_file(relative);
+  auto open = "<!-- " + name + " -->\n";
+  auto first = doc.find(open) + open.size();
+  auto last = doc.find("<!-- /" + name + " -->", first);
+  doc.replace(first, last - first, text);
+  std::ofstream{path} << doc;
 }
 
 } // namespace
@@ -138,6 +175,30 @@ TEST(ConfigKeys, SettingsReachTheCore) {
   EXPECT_EQ(core.timing.heartbeat_interval, 250ms);
   EXPECT_EQ(core.timing.peer_timeout, 3s);
   EXPECT_EQ(core.timing.bye_timeout, 500ms);
+}
+
+TEST(ConfigKeys, DocumentsCarryTheGeneratedTables) {
+  // UPDATE_CONFIG_DOCS=1 rewrites the blocks from the table instead.
+  bool update = std::getenv("UPDATE_CONFIG_DOCS") != nullptr;
+  struct {
+    const char* file;
+    const char* block;
+    std::string text;
+  } expected[] = {
+    {"docs/configuration.md", "config-keys", markdown_key_table()},
+    {"docs/configuration.md", "config-env", markdown_env_table()},
+    {"docs/configuration.md", "config-aliases", markdown_alias_table()},
+    {"README.md", "config-keys", markdown_key_table()},
+  };
+  for (auto& x : expected) {
+    if (update)
+      rewrite_block(x.file, x.block, x.text);
+    auto found = block(read_source_file(x.file), x.block);
+    ASSERT_TRUE(found) << x.file << " lacks <!-- " << x.block << " -->";
+    EXPECT_EQ(*found, x.text)
+      << x.file << ": the block " << x.block << " differs from the key "
+      << "table; run the test with UPDATE_CONFIG_DOCS=1 to rewrite it";
+  }
 }
 
 TEST(ConfigKeys, HelpTextLinesFitAConsole) {
