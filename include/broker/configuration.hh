@@ -118,6 +118,7 @@ public:
 
   /// Where warnings go besides `warnings()`; by default to stderr, one
   /// line each. A null handler restores that. Returns the previous one.
+  /// Process-wide; the handler runs under a lock and must not call this.
   static warning_handler set_warning_handler(warning_handler handler);
 
   /// Sets a named setting, e.g. `set("broker.subscriber-buffer-size", 100u)`.

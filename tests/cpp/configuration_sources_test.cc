@@ -178,7 +178,7 @@ TEST_F(ConfigSources, EnvironmentVariables) {
 }
 
 TEST_F(ConfigSources, BadEnvironmentValuesThrowInvalidArgument) {
-  auto check = [this](const char* var, const char* value) {
+  auto check = [](const char* var, const char* value) {
     env_guard scoped;
     scoped.set(var, value);
     return error_of<std::invalid_argument>([] { configuration{}; });
