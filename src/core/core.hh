@@ -58,6 +58,9 @@ public:
 
   const node_id& id() const noexcept { return settings_.id; }
 
+  /// How log lines name this endpoint (data/log_format.hh).
+  const std::string& log_name() const noexcept { return settings_.name; }
+
   const configuration& config() const noexcept { return cfg_; }
 
   // -- thread-safe entry points ----------------------------------------------
