@@ -83,13 +83,13 @@ void master_store::dispatch(format::internal_command&& cmd) {
       BROKER_INFO("[{}] store {}: clone {} asks to attach", log_name(), name(),
                   format::to_string(from));
     clones_.channel().handle_nack(from, x->seqs);
-  }
-  else if (auto x = as<format::cumulative_ack_command>(cmd))
+  } else if (auto x = as<format::cumulative_ack_command>(cmd)) {
     clones_.channel().handle_ack(from, x->seq);
-  else if (auto x = as<format::attach_writer_command>(cmd))
+  } else if (auto x = as<format::attach_writer_command>(cmd)) {
     attach_writer(from, *x);
-  else
+  } else {
     on_writer_control(cmd);
+  }
 }
 
 void master_store::on_writer_control(const format::internal_command& cmd) {
