@@ -108,9 +108,8 @@ void core::stop_on_core_thread() {
 
 void core::drain() {
   inbox_.drain(local_batch_, remote_batch_);
-  BROKER_DEBUG("[{}] drained {} local publications and {} batches from "
-               "in-process peers",
-               settings_.name, local_batch_.size(), remote_batch_.size());
+  if (log::enabled(log::level::debug))
+    log_drain();
   for (auto& batch : remote_batch_)
     router_.route_remote(batch);
   for (auto& req : local_batch_)
@@ -119,6 +118,20 @@ void core::drain() {
   release_publishers(local_batch_);
   local_batch_.clear();
   remote_batch_.clear();
+}
+
+void core::log_drain() const {
+  BROKER_DEBUG("[{}] drained {} local publications and {} batches from "
+               "in-process peers",
+               settings_.name, local_batch_.size(), remote_batch_.size());
+  if (!log::enabled(log::level::trace))
+    return;
+  for (auto& req : local_batch_)
+    BROKER_TRACE("[{}] publishing on {}: {}", settings_.name,
+                 req.msg.get_topic(), abbreviated(req.msg.get_data()));
+  for (auto& batch : remote_batch_)
+    BROKER_TRACE("[{}] {} messages from in-process peer {}", settings_.name,
+                 batch.items.size(), batch.sender);
 }
 
 void core::release_publishers(std::vector<publish_request>& reqs) {

@@ -194,6 +194,8 @@ private:
   // -- core thread only ------------------------------------------------------
 
   void drain();
+  /// The log lines of a drain: counts at debug, each publication at trace.
+  void log_drain() const;
   void release_publishers(std::vector<publish_request>& reqs);
   void run_loop();
   void stop_on_core_thread();

@@ -34,8 +34,6 @@ router::router(const core_settings& settings, peer_table& peers)
 void router::route_local(publish_request& req) {
   if (req.source && req.source->drop_all)
     return;
-  BROKER_TRACE("[{}] publishing on {}: {}", settings_.name,
-               req.msg.get_topic(), abbreviated(req.msg.get_data()));
   // The request is done with its message: only its source is used later.
   envelope env{std::move(req.msg), settings_.id, ++seq_, settings_.ttl,
                req.target != nullptr};
@@ -44,8 +42,9 @@ void router::route_local(publish_request& req) {
     if (slot == peer_table::npos || !peers_[slot].established) {
       if (!is_command(env.msg)) {
         // No such peer: upstream logs and drops as well.
-        BROKER_DEBUG("[{}] dropping a message on {} for {}: not a peer",
-                     settings_.name, env.msg.get_topic(), *req.target);
+        BROKER_DEBUG("[{}] dropping a message on {} for an endpoint that "
+                     "is not a peer",
+                     settings_.name, env.msg.get_topic());
         return;
       }
       // A store's reply to an endpoint that is not a direct peer: by topic,
@@ -78,9 +77,6 @@ void router::route_incoming(envelope& env, uint32_t from) {
   // last hop only): they cannot be told apart, so nothing is suppressed.
   if (env.seq != 0 && !window_of(env.origin).accept(env.seq))
     return;
-  BROKER_TRACE("[{}] received on {} from {} (origin {}, ttl {}): {}",
-               settings_.name, env.msg.get_topic(), peers_[from].info.node,
-               env.origin, env.ttl, abbreviated(env.msg.get_data()));
   deliver_to_subscribers(env.msg);
   if (env.targeted || !settings_.forward)
     return;
@@ -247,9 +243,17 @@ void router::send_to_connection(uint32_t slot, bool shared) {
 }
 
 void router::log_batches() const {
+  // Per batch at debug; per message at trace, from here too, so that the
+  // per-message code (route_local, route_incoming) has no log check.
+  auto each = log::enabled(log::level::trace);
   size_t to_subs = 0;
-  for (auto slot : touched_subs_)
+  for (auto slot : touched_subs_) {
     to_subs += subs_[slot].pending.size();
+    if (each)
+      for (auto& msg : subs_[slot].pending)
+        BROKER_TRACE("[{}] to local subscriber {}: {} {}", settings_.name,
+                     slot, msg.get_topic(), abbreviated(msg.get_data()));
+  }
   if (to_subs > 0)
     BROKER_DEBUG("[{}] delivering {} messages to {} local subscribers",
                  settings_.name, to_subs, touched_subs_.size());
@@ -260,6 +264,11 @@ void router::log_batches() const {
     BROKER_DEBUG("[{}] sending {} messages to peer {} (first on {})",
                  settings_.name, peer.pending.size(), peer.info.node,
                  peer.pending.front().msg.get_topic());
+    if (each)
+      for (auto& env : peer.pending)
+        BROKER_TRACE("[{}] to peer {}: {} (origin {}, ttl {}) {}",
+                     settings_.name, peer.info.node, env.msg.get_topic(),
+                     env.origin, env.ttl, abbreviated(env.msg.get_data()));
   }
 }
 

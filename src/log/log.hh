@@ -100,12 +100,18 @@ std::string resolve_path(std::string_view path_template);
 
 /// The statements: BROKER_INFO("listening on {}:{}", address, port). The
 /// format string is checked at compile time (fmt's FMT_STRING).
+/// The formatting and writing sit in a lambda that is never inlined and
+/// marked cold: the function around a statement keeps only the check
+/// inline, and the compiler lays the rest out away from the hot code.
 #define BROKER_LOG(lvl, format_string, ...)                                    \
   do {                                                                         \
     if (__builtin_expect(::broker::log::enabled(lvl), 0))                      \
-      ::broker::log::write(                                                    \
-        lvl, ::broker::log::source{__FILE__, __LINE__, __PRETTY_FUNCTION__},   \
-        ::fmt::format(FMT_STRING(format_string), ##__VA_ARGS__));              \
+      [&]() __attribute__((noinline, cold)) {                                  \
+        ::broker::log::write(                                                  \
+          lvl,                                                                 \
+          ::broker::log::source{__FILE__, __LINE__, __PRETTY_FUNCTION__},      \
+          ::fmt::format(FMT_STRING(format_string), ##__VA_ARGS__));            \
+      }();                                                                     \
   } while (false)
 
 #define BROKER_TRACE(...) BROKER_LOG(::broker::log::level::trace, __VA_ARGS__)

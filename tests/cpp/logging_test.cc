@@ -16,6 +16,7 @@
 #include "log/formatters.hh"
 #include "log/log.hh"
 #include "temp_dir.hh"
+#include "test_util.hh"
 
 using namespace broker;
 using namespace std::chrono_literals;
@@ -138,6 +139,60 @@ TEST_F(Logging, DebugShowsTheMessageFlow) {
     << text;
   // Each message is a trace line, and trace is off.
   EXPECT_FALSE(has_line(text, " trace ")) << text;
+}
+
+TEST_F(Logging, TraceShowsEachMessage) {
+  test::temp_dir dir;
+  auto path = dir.path() + "/trace.log";
+  std::string id_a;
+  {
+    endpoint a{tcp("trace", path)};
+    endpoint b{tcp("trace", path)};
+    id_a = to_string(a.node_id());
+    auto sub = a.make_subscriber({"/each"});
+    peer(a, b);
+    b.publish("/each", data{"one"});
+    b.publish("/each", data{"two"});
+    EXPECT_EQ(sub.get(2, 5s).size(), 2u);
+  }
+  auto text = slurp(path);
+  for (auto word : {"one", "two"}) {
+    auto w = std::string{word};
+    EXPECT_TRUE(has_line(text, " trace .* publishing on /each: " + w)) << text;
+    EXPECT_TRUE(has_line(text, " trace .* to peer " + id_a
+                                 + R"(: /each \(origin [0-9a-f-]+, ttl 20\) )"
+                                 + w))
+      << text;
+    EXPECT_TRUE(has_line(text, R"( trace .* to local subscriber \d+: /each )"
+                                 + w))
+      << text;
+  }
+}
+
+TEST_F(Logging, InfoShowsStoresAttaching) {
+  test::temp_dir dir;
+  auto path = dir.path() + "/stores.log";
+  configuration cfg;
+  cfg.set("caf.logger.console.verbosity", "quiet");
+  cfg.set("caf.logger.file.verbosity", "info");
+  cfg.set("caf.logger.file.path", path);
+  endpoint a{cfg};
+  endpoint b{cfg};
+  ASSERT_TRUE(b.peer(a));
+  auto m = *a.attach_master("kv", backend::memory);
+  m.put("x", 1);
+  auto c = *b.attach_clone("kv");
+  // Info lines reach the file at once (it flushes at info).
+  auto logged = [&path](const std::string& pattern) {
+    return test::eventually([&] { return has_line(slurp(path), pattern); });
+  };
+  EXPECT_TRUE(logged(R"(peered with [0-9a-f-]+ in memory)"));
+  EXPECT_TRUE(logged(R"(api/attach\.cc:\d+ endpoint::attach_master: .*)"
+                     R"(attached the master of store kv \(memory backend\))"));
+  EXPECT_TRUE(logged(R"(attached a clone of store kv)"));
+  EXPECT_TRUE(logged(R"(store kv: clone [^ ]+ asks to attach)"));
+  EXPECT_TRUE(logged(R"(store kv: clone attached with master [^ ]+ )"
+                     R"(\(\d+ entries\))"));
 }
 
 TEST_F(Logging, QuietWritesNothing) {
