@@ -11,7 +11,8 @@ namespace broker::detail {
 /// log: what `cfg` sets replaces what an earlier endpoint set, what it
 /// leaves unset stays. Throws std::invalid_argument naming the key (or
 /// environment variable) and the value if a verbosity is not one of quiet,
-/// error, warning, info, debug, trace.
+/// error, warning, info, debug, trace, or if the file path is not a
+/// non-empty string.
 void apply_log_settings(const configuration& cfg);
 
 } // namespace broker::detail
