@@ -1,6 +1,7 @@
 // The manual's ping example (section 2.2.3): sends ping(n) events to Zeek
 // (running the manual's ping.zeek, listening on 127.0.0.1:9999) and prints
-// the pong replies. `broker-node --mode zeek-pong` stands in for Zeek.
+// the pong replies. Any endpoint that answers ping(n) events with pong(n)
+// events on /topic/test can stand in for Zeek.
 // Usage: ping [PORT]   (default 9999, as in the manual)
 //
 // Differences from the manual: the port can be given, the program waits for
