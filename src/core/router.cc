@@ -273,7 +273,10 @@ void router::log_batches() const {
 }
 
 void router::report_overflows() {
-  for (auto [slot, drops] : overflows_) {
+  for (auto& entry : overflows_) {
+    // A plain variable: clang (C++17) lets no lambda, such as the log
+    // macro's, capture a structured binding.
+    auto drops = entry.second;
     BROKER_WARNING("[{}] subscriber buffer full: dropped {} messages "
                    "(policy {})",
                    settings_.name, drops,
