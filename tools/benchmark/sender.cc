@@ -41,10 +41,19 @@ public:
   }
 
   int run() {
-    if (!tools::wait_for_subscriber(ep_, loop_, events_topic,
-                                    opts_.ready_timeout_s))
-      return fail_or_ok("the receiver did not subscribe to "
-                        + events_topic.string());
+    // The answer of the check that ended the wait (asking again may differ).
+    bool subscribed = false;
+    loop_.run(
+      [this, &subscribed] {
+        subscribed = tools::has_subscriber(ep_, events_topic);
+        return subscribed || lost_;
+      },
+      tools::deadline_in(opts_.ready_timeout_s),
+      std::chrono::milliseconds{10});
+    if (!subscribed)
+      return fail_or_ok(lost_ ? "lost the receiver"
+                              : "the receiver did not subscribe to "
+                                  + events_topic.string());
     loop_.watch(stats_, [this](const data_message& m) { on_stats(m); });
     start_ = clock::now();
     next_increase_ = start_ + seconds(opts_.increase_interval_s);
@@ -195,8 +204,11 @@ int sender::finish() {
   loop_.run([this] { return confirmed_ >= sent_ || lost_; }, deadline);
   auto confirmed_at = clock::now();
   ep_.publish(terminate_topic, zeek::Event{"quit_benchmark", vector{}});
-  // A call into the core runs after the publication queued before it.
+  // A call into the core runs after the publication queued before it;
+  // then the socket must drain before the endpoint shuts down
+  // (tools/README.md, "Leaving without losing messages").
   ep_.peers();
+  tools::wait_until_sent(loop_, 10);
   progress_.clear();
   print_summary(confirmed_at);
   if (loop_.signalled())

@@ -12,6 +12,15 @@
 namespace broker::tools {
 
 bool has_subscriber(endpoint& ep, const topic& t) {
+  // peer_subscriptions() includes the filters of peers whose handshake is
+  // done but whose extension probe is not; the core routes nothing to
+  // them yet (peer_status::connecting), so wait for those as well.
+  auto peers = ep.peers();
+  if (peers.empty()
+      || std::any_of(peers.begin(), peers.end(), [](const peer_info& p) {
+           return p.status != peer_status::peered;
+         }))
+    return false;
   auto filters = ep.peer_subscriptions();
   return std::any_of(filters.begin(), filters.end(),
                      [&](const topic& f) { return f.prefix_of(t); });

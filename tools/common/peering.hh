@@ -9,8 +9,8 @@
 
 namespace broker::tools {
 
-/// Whether some peer's filter covers `t`, i.e. a publication on `t` would
-/// leave this endpoint.
+/// Whether some peer's filter covers `t` and every peer is past its
+/// handshake, i.e. a publication on `t` would leave this endpoint.
 bool has_subscriber(endpoint& ep, const topic& t);
 
 /// Runs `loop` until a peer's filter covers `t` (true), or until the
@@ -25,9 +25,10 @@ size_t unacknowledged_bytes();
 
 /// Runs `loop` until no TCP socket of the process held unacknowledged
 /// bytes for 5 ms (true), or until a signal or `stall_timeout_s` seconds
-/// in which the queued bytes did not shrink (false). A stand-in for a library call that flushes the peerings:
-/// endpoint::shutdown drops what a connection has not yet handed to the
-/// kernel, so a tool that leaves right after publishing waits here first.
+/// in which the queued bytes did not shrink (false). A stand-in for a
+/// library call that flushes the peerings: endpoint::shutdown drops what a
+/// connection has not yet handed to the kernel, so a tool that leaves
+/// right after publishing waits here first.
 bool wait_until_sent(event_loop& loop, double stall_timeout_s);
 
 /// A deadline `secs` from now; nothing for secs < 0 (no deadline).

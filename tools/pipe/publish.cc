@@ -1,6 +1,7 @@
 // Publish mode: each stdin line becomes a string message on the topic.
 // Before the first line the pipe waits for a peer subscribed to the topic
 // (--ready-timeout), since the library drops what no peer subscribed to.
+#include <cstdio>
 #include <deque>
 
 #include "broker/publisher.hh"
@@ -165,28 +166,37 @@ void publish_stream(pipe_context& ctx, line_source& src, pacer& pace) {
                      [](const stream_state& st) { return st.done; });
 }
 
+/// Seconds as `%g` prints them: 30, 0.5.
+std::string seconds_text(double secs) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%g", secs);
+  return buf;
+}
+
 /// Waits for a subscribed peer; returns an exit code if the run ends here.
 std::optional<int> await_subscriber(pipe_context& ctx) {
   const auto& opts = ctx.opts;
   if (opts.ready_timeout_s <= 0)
     return std::nullopt;
+  // The answer of the check that ended the wait: asking again could give
+  // another one (a peer may be half-way through a handshake by then).
+  bool subscribed = false;
   ctx.loop.run(
     [&] {
       ctx.mon.tick();
-      return ctx.dial_failed() || tools::has_subscriber(ctx.ep, opts.where);
+      subscribed = tools::has_subscriber(ctx.ep, opts.where);
+      return subscribed || ctx.dial_failed();
     },
     tools::deadline_in(opts.ready_timeout_s), std::chrono::milliseconds{10});
   if (ctx.loop.signalled())
     return tools::exit_ok;
-  if (ctx.dial_failed())
-    return tools::exit_failure;
-  if (!tools::has_subscriber(ctx.ep, opts.where)) {
+  if (subscribed)
+    return std::nullopt;
+  if (!ctx.dial_failed())
     tools::print_error(tool, "no peer subscribed to " + opts.where.string()
-                               + " within "
-                               + std::to_string(opts.ready_timeout_s) + " s");
-    return tools::exit_failure;
-  }
-  return std::nullopt;
+                               + " within " + seconds_text(opts.ready_timeout_s)
+                               + " s");
+  return tools::exit_failure;
 }
 
 } // namespace
