@@ -10,6 +10,7 @@
 #include "broker/zeek.hh"
 #include "cli.hh"
 #include "event_loop.hh"
+#include "peering.hh"
 #include "status_text.hh"
 #include "progress.hh"
 #include "wire_size.hh"
@@ -38,12 +39,15 @@ public:
     auto interval = std::chrono::duration_cast<clock::duration>(
       std::chrono::duration<double>{opts_.stats_interval_s});
     interval_start_ = clock::now();
+    auto next_stats = interval_start_ + interval;
     auto tick = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::min<clock::duration>(interval, std::chrono::milliseconds{100}));
     loop.run(
       [&] {
-        if (clock::now() - interval_start_ >= interval)
+        if (clock::now() >= next_stats) {
           send_stats();
+          next_stats = clock::now() + interval;
+        }
         progress_.update([this] { return progress_text(); });
         return quit_ || (opts_.count > 0 && total() >= opts_.count);
       },
@@ -79,7 +83,12 @@ private:
   }
 
   /// `stats_update(record{start: time, dt: interval, num_events: count})`.
+  /// Held back (the counts keep adding up) while no peer past its
+  /// handshake subscribed to the stats: the library drops what it cannot
+  /// route, and a lost report would be lost counts for the sender.
   void send_stats() {
+    if (!tools::has_subscriber(ep_, stats_topic))
+      return;
     auto now = clock::now();
     auto dt = std::chrono::duration_cast<timespan>(now - interval_start_);
     auto start = std::chrono::time_point_cast<timespan>(

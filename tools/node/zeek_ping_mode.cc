@@ -17,6 +17,7 @@ using clock = event_loop::clock;
 using namespace std::chrono_literals;
 
 constexpr auto reply_timeout = 10s;
+constexpr auto rendezvous_retry = 250ms;
 
 /// `name[arg1, arg2]`, the form the manual's example prints.
 std::string event_text(const zeek::Event& ev) {
@@ -44,8 +45,11 @@ public:
     loop.watch_fd(sub_.fd(), [] {});
     for (size_t n = 0; n < opts_.num_messages; ++n) {
       auto args = vector{integer{static_cast<integer>(n)}};
-      ep_.publish(opts_.topics.front(), zeek::Event{"ping", args});
-      auto pong = await_pong(loop, args);
+      // The first ping is repeated until answered: the other side routes
+      // nothing back to us until its end of the handshake is done, which
+      // may be after ours (upstream's broker-node repeats it likewise).
+      auto resend = n == 0 ? rendezvous_retry : reply_timeout;
+      auto pong = round_trip(loop, args, resend);
       if (!pong) {
         print_line("zeek_ping_failed n=" + std::to_string(n));
         return 1;
@@ -56,22 +60,32 @@ public:
   }
 
 private:
-  /// The next `pong` event with `args`, or nothing after the reply
-  /// timeout or a signal. Other messages on the topics are skipped.
-  std::optional<zeek::Event> await_pong(event_loop& loop, const vector& args) {
-    std::optional<zeek::Event> result;
+  /// Publishes `ping(args)` (again every `resend`) and returns the first
+  /// `pong` event with `args`; nothing after the reply timeout or a signal.
+  /// Other messages on the topics are skipped.
+  std::optional<zeek::Event> round_trip(event_loop& loop, const vector& args,
+                                        clock::duration resend) {
     auto deadline = clock::now() + reply_timeout;
-    while (!result) {
-      loop.run([this] { return sub_.available() > 0; }, deadline);
+    while (clock::now() < deadline && !loop.signalled()) {
+      ep_.publish(opts_.topics.front(), zeek::Event{"ping", args});
+      if (auto pong = await_pong(loop, args, clock::now() + resend))
+        return pong;
+    }
+    return std::nullopt;
+  }
+
+  std::optional<zeek::Event> await_pong(event_loop& loop, const vector& args,
+                                        clock::time_point until) {
+    for (;;) {
+      loop.run([this] { return sub_.available() > 0; }, until);
       if (sub_.available() == 0)
         return std::nullopt;
       for (auto& msg : sub_.poll()) {
         zeek::Event ev{get_data(msg)};
-        if (!result && ev.valid() && ev.name() == "pong" && ev.args() == args)
-          result = std::move(ev);
+        if (ev.valid() && ev.name() == "pong" && ev.args() == args)
+          return ev;
       }
     }
-    return result;
   }
 };
 
