@@ -22,6 +22,20 @@ namespace {
 using tools::event_loop;
 using clock = event_loop::clock;
 
+/// The name of a Zeek event without copying the event (zeek::Event would
+/// copy the whole value); empty for anything else.
+const std::string& event_name(const data& x) {
+  static const std::string none;
+  if (zeek::Message::type(x) != zeek::Message::Event)
+    return none;
+  const auto& xs = get<vector>(x);
+  auto content = xs.size() > 2 ? get_if<vector>(xs[2]) : nullptr;
+  if (!content || content->empty())
+    return none;
+  auto name = get_if<std::string>((*content)[0]);
+  return name ? *name : none;
+}
+
 class receiver {
 public:
   receiver(const benchmark_options& opts, endpoint& ep)
@@ -63,8 +77,7 @@ private:
   }
 
   void handle(const data_message& msg) {
-    zeek::Event ev{get_data(msg)};
-    const auto& name = ev.name();
+    const auto& name = event_name(get_data(msg));
     if (name == "quit_benchmark") {
       quit_ = true;
       return;
