@@ -12,7 +12,7 @@ JOBS=${JOBS:-2}
 # Seconds per fuzz target; three targets keep the whole fuzz run within 60 s.
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 # The suites that exercise threads; ThreadSanitizer runs these.
-CONCURRENCY_TESTS=${CONCURRENCY_TESTS:-"^(Endpoint|Routing|Message|MpscRing|ManualSnippets|SubscriberQueue|Tcp|TcpFault|Tls|Store|StoreAudience)\\."}
+CONCURRENCY_TESTS=${CONCURRENCY_TESTS:-"^(Endpoint|Routing|Message|MpscRing|ManualSnippets|SubscriberQueue|Tcp|TcpFault|Tls|Store|StoreAudience|StoreHost|StoreReplication|StoreHeldQuery|CoreTimeout)\\."}
 phases=("$@")
 [ ${#phases[@]} -eq 0 ] && phases=(asan tsan fuzz main python)
 

@@ -31,6 +31,8 @@ namespace broker {
 
 namespace detail {
 class core;
+class store_host;
+class store_registry;
 } // namespace detail
 
 /// An endpoint: the unit that peers, publishes and subscribes. Each endpoint
@@ -181,8 +183,10 @@ public:
   /// The endpoint's clock: wall clock, or the simulated one.
   timestamp now() const;
 
-  /// Moves the simulated clock forward (no-op in real-time mode) and runs
-  /// whatever became due.
+  /// Moves the simulated clock forward (no-op in real-time mode), runs
+  /// whatever became due and waits until the stores applied it (expiries).
+  /// If the core or a store does not keep up within
+  /// broker.core-call-timeout, a `request_timeout` error status says so.
   void advance_time(timestamp t);
 
   // -- checked variants (not in upstream) -----------------------------------
@@ -235,6 +239,11 @@ private:
   void run_producer(producer_step step, bool wait);
 
   std::shared_ptr<detail::core> core_;
+  /// The stores' way into the core (they never see the core itself).
+  std::shared_ptr<detail::store_host> store_host_;
+  /// The masters and clones attached here, by name; stopped before the
+  /// core on shutdown, since they publish through it until they are gone.
+  std::unique_ptr<detail::store_registry> stores_;
 };
 
 } // namespace broker

@@ -118,7 +118,7 @@ std::string to_string(const error& err);
 
 std::ostream& operator<<(std::ostream& out, const error& err);
 
-// -- errors as data (src/core/error_data.cc) ----------------------------------
+// -- errors as data (src/data/error_data.cc) ----------------------------------
 //
 // Layout: `["error", enum_value(<code name>), <ctx>]` where `<ctx>` is nil,
 // `[<message>]` or `[<endpoint_info as data>, <message>]`. The default error

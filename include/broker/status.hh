@@ -117,7 +117,7 @@ bool convert(const status& x, std::string& str);
 
 std::ostream& operator<<(std::ostream& out, const status& x);
 
-// -- statuses as data (src/core/status_data.cc) -------------------------------
+// -- statuses as data (src/data/status_data.cc) -------------------------------
 //
 // Layout: `["status", enum_value(<code name>), <endpoint_info as data>,
 // <message>]`; the unspecified status is

@@ -7,8 +7,7 @@
 #include "broker/defaults.hh"
 #include "core/registry.hh"
 #include "core/remember.hh"
-#include "core/spin_loop.hh"
-#include "store/store_registry.hh"
+#include "runtime/spin_loop.hh"
 
 namespace broker::detail {
 
@@ -17,7 +16,6 @@ core::core(configuration cfg)
     settings_(core_settings::from(cfg_)),
     inbox_(cfg_.get_count("broker.core-inbox-size", defaults::core_inbox_size),
            [this] { post([this] { drain(); }); }),
-    stores_(std::make_unique<store_registry>()),
     router_(settings_, peers_),
     network_(*this, io_, cfg_, router_, connections_),
     peers_(*this, settings_, router_, connections_),
@@ -47,11 +45,7 @@ void core::run_loop() {
 
 void core::shutdown() {
   std::lock_guard guard{lifecycle_mtx_};
-  if (stopped_.load() || !started_)
-    return;
-  // Stores first: they publish through the core until they are gone.
-  stores_->stop_all();
-  if (stopped_.exchange(true))
+  if (!started_ || stopped_.exchange(true))
     return;
   registry::remove(id());
   // Release everyone who may wait on us: producers waiting for room in the
@@ -332,6 +326,10 @@ error core::shut_down_error() {
 error core::missed(answer why, const std::string& what) {
   if (why == answer::gone)
     return shut_down_error();
+  return report_timeout(what);
+}
+
+error core::report_timeout(const std::string& what) {
   auto ms = settings_.call_timeout.count();
   auto err = error{ec::request_timeout, what + ": no answer within "
                                           + std::to_string(ms) + " ms"};

@@ -25,17 +25,15 @@
 #include "broker/time.hh"
 #include "core/connections.hh"
 #include "core/inbox.hh"
-#include "core/local_interest.hh"
 #include "core/network.hh"
 #include "core/peer_table.hh"
-#include "core/publisher_state.hh"
 #include "core/router.hh"
 #include "core/settings.hh"
-#include "core/subscriber_queue.hh"
+#include "runtime/local_interest.hh"
+#include "runtime/publisher_state.hh"
+#include "runtime/subscriber_queue.hh"
 
 namespace broker::detail {
-
-class store_registry;
 
 /// The engine behind one endpoint, and the facade the rest of the library
 /// uses. One thread runs an asio::io_context and owns the parts below the
@@ -88,6 +86,16 @@ public:
   /// The error for a request the core cannot answer, as call() returns it.
   static error shut_down_error();
 
+  /// How long call() waits (broker.core-call-timeout).
+  std::chrono::milliseconds call_timeout() const noexcept {
+    return settings_.call_timeout;
+  }
+
+  /// The `request_timeout` error call() returns for `what`, raised on the
+  /// status subscribers as call() does: for callers that wait on their own
+  /// (the endpoint waiting for its stores after advance_time).
+  error report_timeout(const std::string& what);
+
   /// A subscriber queue for `topics`; a store's (`commands`) receives store
   /// commands as well, which data subscribers never see.
   std::shared_ptr<subscriber_queue>
@@ -138,7 +146,8 @@ public:
 
   timestamp now() const;
 
-  /// Fails if the core or a store did not keep up (see call()).
+  /// Moves the simulated clock and runs the timers that became due; fails
+  /// if the core did not keep up (see call()).
   expected<void> advance_time(timestamp t);
 
   /// Runs `f` on the core thread at `when` (core thread only).
@@ -147,16 +156,13 @@ public:
   /// `schedule` from any thread.
   void schedule_any(timestamp when, std::function<void()> f);
 
-  // -- stores (src/store) ------------------------------------------------------
+  // -- for the stores (through src/api/core_store_host.hh) -------------------
 
   /// Hands messages to the local subscribers only (store events).
   void deliver_local(topic t, std::vector<data> xs);
 
   /// Raises an error on the status subscribers, from any thread.
   void report_error(error err);
-
-  /// The masters and clones attached to this endpoint.
-  store_registry& stores() noexcept { return *stores_; }
 
   /// Starts tracking whether local subscribers match `t` (see
   /// local_interest); the answer is current when this returns.
@@ -166,10 +172,6 @@ public:
   bool anyone_local(const local_interest& x) const noexcept {
     return x.matches() || pending_topic_adds_.load() > 0;
   }
-
-  /// True while the endpoint has a peer, connected or connecting (any
-  /// thread). Without one, nothing published can leave the endpoint.
-  bool has_peers() const noexcept { return peers_.count() > 0; }
 
   // -- between the cores of one process (run on this core's thread) ---------
 
@@ -229,7 +231,6 @@ private:
   std::atomic<int64_t> sim_now_{0};
   /// Topics added to subscribers but not applied on the core yet.
   std::atomic<size_t> pending_topic_adds_{0};
-  std::unique_ptr<store_registry> stores_;
 
   // -- the parts (core thread only, but for peers_.count()) ------------------
 

@@ -1,7 +1,6 @@
 // The endpoint clock: the wall clock, or a simulated one that only moves
 // when advance_time() says so (for deterministic tests of expiry).
 #include "core/core.hh"
-#include "store/store_registry.hh"
 
 #include <asio/system_timer.hpp>
 
@@ -25,10 +24,6 @@ expected<void> core::advance_time(timestamp t) {
   });
   if (!fired)
     return fired.error();
-  // Expiries fired above run on the stores' threads: wait for them, so the
-  // caller sees their effects when this returns.
-  if (auto late = stores_->sync_all(settings_.call_timeout); !late.empty())
-    return missed(answer::late, "advance_time (store " + late + ")");
   return {};
 }
 

@@ -1,5 +1,8 @@
-// Peering over TCP: listening, dialling with retries, redialling. Runs on
-// the core thread; the core's public entry points post to it.
+// Where TCP connections come from: the listening socket, dialling with
+// retries, redialling a lost peer, and the TLS context they share. Each
+// connected socket goes to `connections`, which takes it through the v1
+// handshake; peering and unpeering happen there and in `peer_table`. Runs
+// on the core thread: core::listen and core::peer_remote post to it.
 #include "core/network.hh"
 
 #include <asio/connect.hpp>

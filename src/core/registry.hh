@@ -21,7 +21,8 @@ void remove(const node_id& id);
 /// The live core with that id, or null.
 std::shared_ptr<core> find(const node_id& id);
 
-/// Random once per process; carried in every hello (docs/protocol.md §5.1).
+/// Random once per process; carried in our extension probe, so that two
+/// endpoints can tell that they share a process (docs/protocol.md §7.1).
 uint64_t process_token();
 
 } // namespace registry

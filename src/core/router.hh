@@ -14,10 +14,10 @@
 #include "core/dedup_window.hh"
 #include "core/envelope.hh"
 #include "core/frame_cache.hh"
-#include "core/local_interest.hh"
 #include "core/prefix_index.hh"
 #include "core/settings.hh"
-#include "core/subscriber_queue.hh"
+#include "runtime/local_interest.hh"
+#include "runtime/subscriber_queue.hh"
 
 namespace broker::detail {
 

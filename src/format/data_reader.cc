@@ -269,7 +269,7 @@ bool reader::read_enum_value(size_t at, variant& v) {
 bool reader::read_boolean(size_t at, variant& v) {
   if (pos_ == end_)
     return fail(at, "input ends inside a boolean");
-  // Any non-zero byte means true (ZEEK-WIRE.md 4.2).
+  // Any non-zero byte means true (docs/protocol.md §2.1).
   v.emplace<boolean>(*pos_++ != 0);
   return true;
 }

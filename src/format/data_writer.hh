@@ -23,7 +23,7 @@ public:
 
   void put_u8(uint8_t x) { out_.push_back(x); }
 
-  /// A varbyte length or count (ZEEK-WIRE.md 4.2).
+  /// A varbyte length or count (docs/protocol.md §1.1).
   void put_varbyte(uint32_t x) {
     uint8_t buf[max_varbyte_size];
     auto n = write_varbyte(buf, x);

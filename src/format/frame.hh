@@ -1,6 +1,6 @@
 #pragma once
 
-// Framing of Broker's native peering protocol v1 (docs/protocol.md §2):
+// Framing of Broker's native peering protocol v1 (docs/protocol.md §4):
 // every message in every phase is a 32-bit big-endian length followed by
 // exactly that many bytes. Pure codec: no sockets.
 

@@ -1,7 +1,7 @@
 #pragma once
 
 // The handshake messages of Broker's native peering protocol v1
-// (docs/protocol.md §3): what two endpoints exchange between the TCP (and
+// (docs/protocol.md §5): what two endpoints exchange between the TCP (and
 // TLS) connect and the first node message. Pure codec: every `write_*`
 // appends one complete frame (length prefix included) to a caller-owned
 // buffer; `read_handshake` parses one frame body.

@@ -1,9 +1,9 @@
 #pragma once
 
 // The store commands Zeek's peers exchange as payloads of type-2 node
-// messages (ZEEK-WIRE.md §6.1-§6.2, docs/protocol.md "Store commands"): a
-// channel sequence number, sender and receiver entities, and one of 14
-// command types. Pure codec: no sockets, no clocks, no store logic.
+// messages (docs/protocol.md §9): a channel sequence number, sender and
+// receiver entities, and one of 14 command types. Pure codec: no sockets,
+// no clocks, no store logic.
 //
 // Every command type lists its wire fields, in wire order, in `fields()`;
 // the encoder, the decoder and the comparisons all walk that one list, so a
@@ -241,7 +241,13 @@ bool operator!=(const T& x, const T& y) {
   return !(x == y);
 }
 
-/// The command's name as in ZEEK-WIRE.md §6.2, e.g. "put_unique_result".
+/// True for the eight commands that change a store (put ... clear), which
+/// travel with a channel sequence number; false for the channel's own.
+inline bool is_action(const command_content& x) noexcept {
+  return x.index() <= clear_command::wire_index;
+}
+
+/// The command's name as in docs/protocol.md §9, e.g. "put_unique_result".
 const char* content_name(const command_content& x) noexcept;
 
 // -- codec ----------------------------------------------------------------------

@@ -34,7 +34,7 @@ public:
     uint8_t raw;
     if (!in_.read_u8(raw))
       return false;
-    x = raw != 0; // any non-zero byte is true (ZEEK-WIRE.md 4.2)
+    x = raw != 0; // any non-zero byte is true (docs/protocol.md §9)
     return true;
   }
 

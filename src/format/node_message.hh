@@ -1,7 +1,7 @@
 #pragma once
 
 // Node messages of Broker's native peering protocol v1 (docs/protocol.md
-// §4): after the handshake every frame is an envelope (sender, receiver,
+// §6): after the handshake every frame is an envelope (sender, receiver,
 // type, ttl, topic) followed by a type-specific payload. Pure codec.
 
 #include <cstddef>

@@ -1,6 +1,6 @@
 #pragma once
 
-// What our endpoints add to v1 (docs/protocol.md §6), and how they find
+// What our endpoints add to v1 (docs/protocol.md §7), and how they find
 // out that a peer is one of theirs: right after the handshake each side
 // sends a ping whose payload announces its extensions. Upstream answers it
 // like any ping and never sends one, so a peer that sends us such a ping is

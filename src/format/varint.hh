@@ -15,7 +15,7 @@
 
 namespace broker::format {
 
-// -- varbyte (ZEEK-WIRE.md 4.2) -----------------------------------------------
+// -- varbyte (docs/protocol.md §1.1) -----------------------------------------
 
 /// The longest varbyte: five 7-bit groups cover 32 bits.
 inline constexpr size_t max_varbyte_size = 5;

@@ -13,7 +13,7 @@
 
 namespace broker::detail::channel {
 
-/// The receiving side of the replication channel (ZEEK-WIRE.md §6.3):
+/// The receiving side of the replication channel (docs/stores.md):
 /// delivers events once and in order, ACKs what it consumed, asks for what
 /// is missing, and gives up when that fails. Driven only by method calls;
 /// everything it says goes to the backend. Not thread-safe.

@@ -5,7 +5,7 @@
 #include <vector>
 
 // The control messages of the replication channel, one struct per
-// internal_command of ZEEK-WIRE.md §6.2 with the same fields, so that the
+// internal_command of docs/protocol.md §9 with the same fields, so that the
 // wiring maps them 1:1. Kept together because they only make sense as a set.
 
 namespace broker::detail::channel {

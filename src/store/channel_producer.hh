@@ -12,7 +12,7 @@
 
 namespace broker::detail::channel {
 
-/// The sending side of the replication channel (ZEEK-WIRE.md §6.3): numbers
+/// The sending side of the replication channel (docs/stores.md): numbers
 /// events, keeps the ones some consumer still needs, answers NACKs, sends
 /// keepalives and drops consumers that went quiet. Driven only by method
 /// calls; everything it says goes to the backend. Not thread-safe.

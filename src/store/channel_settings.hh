@@ -6,7 +6,7 @@
 
 namespace broker::detail::channel {
 
-/// Timing of the replication channel (ZEEK-WIRE.md §6.3). All intervals
+/// Timing of the replication channel (docs/stores.md). All intervals
 /// count ticks, so the state machines never read a clock: the owner calls
 /// `tick()` once per `tick_interval`. The defaults are upstream's, so that a
 /// peer running upstream's channel sees the cadence it expects.

@@ -7,19 +7,6 @@
 
 namespace broker::detail {
 
-namespace {
-
-template <class T>
-const T* as(const format::internal_command& cmd) {
-  return std::get_if<T>(&cmd.content);
-}
-
-bool is_action(const format::internal_command& cmd) {
-  return cmd.content.index() <= format::clear_command::wire_index;
-}
-
-} // namespace
-
 void clone_store::send(format::internal_command&& cmd, const node_id* target) {
   send_command(master_topic_, std::move(cmd), target);
 }
@@ -38,13 +25,13 @@ void clone_store::on_message(const data_message& msg) {
 void clone_store::dispatch(format::internal_command&& cmd) {
   auto& from = cmd.sender;
   auto& in = input_.channel();
-  if (auto x = as<format::ack_clone_command>(cmd))
+  if (auto x = content_as<format::ack_clone_command>(cmd))
     on_ack_clone(from, *x);
-  else if (is_action(cmd))
+  else if (format::is_action(cmd.content))
     input_.handle_event(from, cmd.seq, std::move(cmd.content));
-  else if (auto x = as<format::keepalive_command>(cmd))
+  else if (auto x = content_as<format::keepalive_command>(cmd))
     in.handle_keepalive(from, channel::keepalive{x->seq});
-  else if (auto x = as<format::retransmit_failed_command>(cmd))
+  else if (auto x = content_as<format::retransmit_failed_command>(cmd))
     in.handle_retransmit_failed(from, channel::retransmit_failed{x->seq});
   else
     on_writer_control(cmd);
@@ -74,9 +61,9 @@ void clone_store::on_ack_clone(const format::entity_id& from,
 
 void clone_store::on_writer_control(const format::internal_command& cmd) {
   auto& out = writes_.channel();
-  if (auto x = as<format::cumulative_ack_command>(cmd))
+  if (auto x = content_as<format::cumulative_ack_command>(cmd))
     out.handle_ack(cmd.sender, x->seq);
-  else if (auto x = as<format::nack_command>(cmd))
+  else if (auto x = content_as<format::nack_command>(cmd))
     out.handle_nack(cmd.sender, x->seqs);
 }
 

@@ -9,7 +9,7 @@ namespace broker::detail {
 
 using tag = store_command::tag;
 
-clone_store::clone_store(std::shared_ptr<core> owner, std::string name,
+clone_store::clone_store(std::shared_ptr<store_host> owner, std::string name,
                          publisher_id id, clone_timing timing)
   : store_frontend(std::move(owner), std::move(name), id),
     timing_(timing),

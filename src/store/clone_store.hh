@@ -27,8 +27,8 @@ struct clone_timing {
 /// wire protocol of upstream 2.3+.
 class clone_store : public store_frontend {
 public:
-  clone_store(std::shared_ptr<core> owner, std::string name, publisher_id id,
-              clone_timing timing);
+  clone_store(std::shared_ptr<store_host> owner, std::string name,
+              publisher_id id, clone_timing timing);
 
   /// Stops first: the stop hook runs on the thread and uses this class.
   ~clone_store() override { stop(); }

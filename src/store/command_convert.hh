@@ -26,6 +26,12 @@ inline publisher_id to_publisher(const format::entity_id& x) {
   return publisher_id{x.endpoint, x.object};
 }
 
+/// The content of `cmd` if it is a `T`, else null.
+template <class T>
+const T* content_as(const format::internal_command& cmd) noexcept {
+  return std::get_if<T>(&cmd.content);
+}
+
 /// The wire tag of a data type (the index of its alternative).
 format::wire_tag to_wire_tag(data::type x) noexcept;
 

@@ -7,19 +7,6 @@
 
 namespace broker::detail {
 
-namespace {
-
-template <class T>
-const T* as(const format::internal_command& cmd) {
-  return std::get_if<T>(&cmd.content);
-}
-
-bool is_action(const format::internal_command& cmd) {
-  return cmd.content.index() <= format::clear_command::wire_index;
-}
-
-} // namespace
-
 // -- output ----------------------------------------------------------------------
 
 bool master_store::no_clones() {
@@ -69,17 +56,17 @@ void master_store::on_message(const data_message& msg) {
 
 void master_store::dispatch(format::internal_command&& cmd) {
   auto& from = cmd.sender;
-  if (is_action(cmd)) {
+  if (format::is_action(cmd.content)) {
     // An action without an open writer channel has no place in any order.
     if (auto w = writer(from))
       w->handle_event(from, cmd.seq, std::move(cmd.content));
     return;
   }
-  if (auto x = as<format::nack_command>(cmd))
+  if (auto x = content_as<format::nack_command>(cmd))
     clones_.channel().handle_nack(from, x->seqs);
-  else if (auto x = as<format::cumulative_ack_command>(cmd))
+  else if (auto x = content_as<format::cumulative_ack_command>(cmd))
     clones_.channel().handle_ack(from, x->seq);
-  else if (auto x = as<format::attach_writer_command>(cmd))
+  else if (auto x = content_as<format::attach_writer_command>(cmd))
     attach_writer(from, *x);
   else
     on_writer_control(cmd);
@@ -89,9 +76,9 @@ void master_store::on_writer_control(const format::internal_command& cmd) {
   auto w = writer(cmd.sender);
   if (!w)
     return;
-  if (auto x = as<format::keepalive_command>(cmd))
+  if (auto x = content_as<format::keepalive_command>(cmd))
     w->channel().handle_keepalive(cmd.sender, channel::keepalive{x->seq});
-  else if (auto x = as<format::retransmit_failed_command>(cmd))
+  else if (auto x = content_as<format::retransmit_failed_command>(cmd))
     w->channel().handle_retransmit_failed(cmd.sender,
                                           channel::retransmit_failed{x->seq});
 }

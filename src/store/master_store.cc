@@ -6,8 +6,8 @@ namespace broker::detail {
 
 using tag = store_command::tag;
 
-master_store::master_store(std::shared_ptr<core> owner, std::string name,
-                           publisher_id id,
+master_store::master_store(std::shared_ptr<store_host> owner,
+                           std::string name, publisher_id id,
                            std::unique_ptr<abstract_backend> backend)
   : store_frontend(std::move(owner), std::move(name), id),
     backend_(std::move(backend)),

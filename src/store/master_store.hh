@@ -19,7 +19,7 @@ namespace broker::detail {
 /// "Replication"): the wire protocol of upstream 2.3+.
 class master_store : public store_frontend {
 public:
-  master_store(std::shared_ptr<core> owner, std::string name,
+  master_store(std::shared_ptr<store_host> owner, std::string name,
                publisher_id id, std::unique_ptr<abstract_backend> backend);
 
   frontend kind() const noexcept override { return frontend::master; }

@@ -7,11 +7,10 @@
 #include <future>
 
 #include "broker/convert.hh"
-#include "core/core.hh"
-#include "core/spin_loop.hh"
-#include "core/subscriber_queue.hh"
 #include "format/frame.hh"
 #include "format/node_message.hh"
+#include "runtime/spin_loop.hh"
+#include "runtime/subscriber_queue.hh"
 
 namespace broker::detail {
 
@@ -21,45 +20,22 @@ namespace {
 /// a generous bound costs little until it is used.
 constexpr size_t store_queue_size = 1 << 20;
 
-/// broker.store.* from the endpoint's configuration (docs/configuration.md).
-channel::settings channel_settings(const configuration& cfg) {
-  using channel::settings;
-  using std::chrono::milliseconds;
-  auto ticks = [&cfg](std::string_view key, uint16_t fallback) {
-    auto x = cfg.get_count(key, fallback);
-    return static_cast<uint16_t>(std::clamp<uint64_t>(x, 1, UINT16_MAX));
-  };
-  settings result;
-  result.tick_interval = std::max(
-    milliseconds{1},
-    std::chrono::duration_cast<milliseconds>(cfg.get_timespan(
-      settings::tick_interval_key, settings::default_tick_interval)));
-  result.heartbeat_interval = ticks(settings::heartbeat_interval_key,
-                                    settings::default_heartbeat_interval);
-  result.nack_timeout = ticks(settings::nack_timeout_key,
-                              settings::default_nack_timeout);
-  result.connection_timeout_factor = ticks(
-    settings::connection_timeout_key,
-    settings::default_connection_timeout_factor);
-  return result;
-}
-
 } // namespace
 
-store_frontend::store_frontend(std::shared_ptr<core> owner, std::string name,
-                               publisher_id id)
+store_frontend::store_frontend(std::shared_ptr<store_host> owner,
+                               std::string name, publisher_id id)
   : core_(std::move(owner)),
     name_(std::move(name)),
     id_(id),
     queue_fd_(io_),
-    chan_(channel_settings(core_->config())) {}
+    chan_(core_->channel_settings()) {}
 
 store_frontend::~store_frontend() {
   stop();
 }
 
 void store_frontend::start(const filter_type& topics) {
-  queue_ = core_->add_subscriber(topics, store_queue_size, true);
+  queue_ = core_->add_subscriber(topics, store_queue_size);
   event_readers_ = core_->watch_local(topic::store_events() / name_);
   queue_fd_.assign(::dup(queue_->fd()));
   work_.emplace(io_.get_executor());

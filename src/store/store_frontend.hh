@@ -18,17 +18,17 @@
 #include "broker/message.hh"
 #include "broker/publisher_id.hh"
 #include "broker/topic.hh"
-#include "core/envelope.hh"
-#include "core/local_interest.hh"
 #include "format/internal_command.hh"
+#include "runtime/local_interest.hh"
+#include "runtime/publish_request.hh"
 #include "store/channel_settings.hh"
 #include "store/command_convert.hh"
 #include "store/store_command.hh"
+#include "store/store_host.hh"
 #include "store/store_query.hh"
 
 namespace broker::detail {
 
-class core;
 class subscriber_queue;
 
 /// What a master and a clone have in common: a thread of their own (so that
@@ -37,7 +37,7 @@ class subscriber_queue;
 /// Other threads reach it only through `request`, `mutate` and `sync`.
 class store_frontend : public std::enable_shared_from_this<store_frontend> {
 public:
-  store_frontend(std::shared_ptr<core> owner, std::string name,
+  store_frontend(std::shared_ptr<store_host> owner, std::string name,
                  publisher_id id);
 
   virtual ~store_frontend();
@@ -131,7 +131,7 @@ protected:
 
   timestamp now() const;
 
-  core& owner() noexcept { return *core_; }
+  store_host& owner() noexcept { return *core_; }
 
   template <class F>
   void post(F&& f) {
@@ -151,7 +151,7 @@ private:
   /// one wake-up of the core per step, not one per message.
   void flush_outgoing();
 
-  std::shared_ptr<core> core_;
+  std::shared_ptr<store_host> core_;
   std::string name_;
   publisher_id id_;
   asio::io_context io_;

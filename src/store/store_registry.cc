@@ -40,6 +40,7 @@ std::string store_registry::sync_all(std::chrono::milliseconds timeout) {
 }
 
 void store_registry::stop_all() {
+  std::lock_guard stopping{stop_mtx_};
   std::map<std::pair<frontend, std::string>, frontend_ptr> entries;
   {
     std::lock_guard guard{mtx_};

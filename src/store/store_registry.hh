@@ -10,8 +10,9 @@
 
 namespace broker::detail {
 
-/// The masters and clones of one endpoint, by store name. Used from user
-/// threads (attach_*) and by the endpoint's shutdown.
+/// The masters and clones of one endpoint, by store name. The endpoint owns
+/// it; used from user threads (attach_*, advance_time) and by the
+/// endpoint's shutdown.
 class store_registry {
 public:
   using frontend_ptr = std::shared_ptr<store_frontend>;
@@ -28,13 +29,16 @@ public:
   /// so far; returns the name of one that did not, or "".
   std::string sync_all(std::chrono::milliseconds timeout);
 
-  /// Stops every frontend and forgets it; later calls find nothing.
+  /// Stops every frontend and forgets it; later calls find nothing. A
+  /// second caller returns only when the first one is done, so that no
+  /// caller goes on to stop the core while a store still runs.
   void stop_all();
 
 private:
   std::vector<frontend_ptr> snapshot() const;
 
   mutable std::mutex mtx_;
+  std::mutex stop_mtx_;
   std::map<std::pair<frontend, std::string>, frontend_ptr> entries_;
   uint64_t next_id_ = 0;
   bool closed_ = false;

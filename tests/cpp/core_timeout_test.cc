@@ -137,6 +137,25 @@ TEST_F(CoreTimeout, AttachMasterFailsWithTheTimeout) {
   EXPECT_TRUE(ep.attach_master("s", backend::memory));
 }
 
+TEST_F(CoreTimeout, AttachCloneReportsItsLateSubscriptions) {
+  core_hold hold{ep};
+  // A clone subscribes as a subscriber does: late, but it does.
+  auto c = ep.attach_clone("s", 0.1);
+  ASSERT_TRUE(c);
+  hold.release();
+  expect_timeout_status(ss, "make_subscriber");
+  expect_timeout_status(ss, "attach (watching store events)");
+  endpoint other{short_calls()};
+  auto m = other.attach_master("s", backend::memory);
+  ASSERT_TRUE(m);
+  m->put("k", 1);
+  ASSERT_TRUE(other.peer(ep));
+  EXPECT_TRUE(test::eventually([&] {
+    auto x = c->get("k");
+    return x && *x == data{1};
+  }));
+}
+
 TEST(CoreTimeoutClock, AdvanceTimeReports) {
   endpoint ep{short_calls(false)};
   auto ss = ep.make_status_subscriber(true);

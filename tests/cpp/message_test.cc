@@ -1,5 +1,5 @@
 // The shared message type and the hand-off structures under it: recycled
-// message blocks (src/core/message_pool.cc) and the inbox's lock-free ring.
+// message blocks (src/data/message_pool.cc) and the inbox's lock-free ring.
 #include <gtest/gtest.h>
 
 #include <atomic>

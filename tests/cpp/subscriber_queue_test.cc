@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/subscriber_queue.hh"
+#include "runtime/subscriber_queue.hh"
 
 using namespace broker;
 using broker::detail::subscriber_queue;

@@ -9,7 +9,7 @@
 namespace broker::detail {
 
 /// The shared, reference-counted content of a `data_message`. Blocks are
-/// recycled through a per-thread pool (src/core/message_pool.cc): a block
+/// recycled through a per-thread pool (src/data/message_pool.cc): a block
 /// whose last reference drops keeps its (small) content until a thread
 /// reuses the block, so that the content is freed by the thread that
 /// allocates the next message rather than by the subscriber's thread.

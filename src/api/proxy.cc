@@ -1,7 +1,7 @@
 #include "broker/mailbox.hh"
 #include "broker/store.hh"
 
-#include "store/proxy_state.hh"
+#include "api/proxy_state.hh"
 #include "store/store_frontend.hh"
 
 namespace broker {

@@ -4,9 +4,9 @@
 
 #include <future>
 
+#include "api/proxy_state.hh"
 #include "broker/timeout.hh"
-#include "core/spin_loop.hh"
-#include "store/proxy_state.hh"
+#include "runtime/spin_loop.hh"
 #include "store/store_frontend.hh"
 
 namespace broker {

@@ -1,13 +1,17 @@
 #include "broker/endpoint.hh"
 
+#include "api/core_store_host.hh"
 #include "core/core.hh"
+#include "store/store_registry.hh"
 
 namespace broker {
 
 endpoint::endpoint() : endpoint(configuration{}) {}
 
 endpoint::endpoint(configuration cfg)
-  : core_(std::make_shared<detail::core>(std::move(cfg))) {
+  : core_(std::make_shared<detail::core>(std::move(cfg))),
+    store_host_(std::make_shared<detail::core_store_host>(core_)),
+    stores_(std::make_unique<detail::store_registry>()) {
   core_->start();
 }
 
@@ -16,6 +20,8 @@ endpoint::~endpoint() {
 }
 
 void endpoint::shutdown() {
+  // Stores first: they publish through the core until they are gone.
+  stores_->stop_all();
   core_->shutdown();
 }
 
@@ -152,7 +158,13 @@ timestamp endpoint::now() const {
 }
 
 void endpoint::advance_time(timestamp t) {
-  core_->advance_time(t);
+  // A core that did not keep up has reported it (see core::call).
+  if (core_->use_real_time() || !core_->advance_time(t))
+    return;
+  // Expiries fired above run on the stores' threads: wait for them, so the
+  // caller sees their effects when this returns.
+  if (auto late = stores_->sync_all(core_->call_timeout()); !late.empty())
+    core_->report_timeout("advance_time (store " + late + ")");
 }
 
 void endpoint::run_producer(producer_step step, bool wait) {

@@ -42,7 +42,7 @@ expected<store> endpoint::attach_master(std::string name, backend type,
                                         backend_options opts) {
   if (core_->is_shutdown())
     return shut_down();
-  auto& stores = core_->stores();
+  auto& stores = *stores_;
   if (auto existing = stores.find(frontend::master, name))
     return store{existing};
   auto master_topic = format::store_master_topic(name);
@@ -56,7 +56,7 @@ expected<store> endpoint::attach_master(std::string name, backend type,
   if (!be)
     return be.error();
   auto id = publisher_id{core_->id(), stores.next_object_id()};
-  auto master = std::make_shared<detail::master_store>(core_, name, id,
+  auto master = std::make_shared<detail::master_store>(store_host_, name, id,
                                                        std::move(*be));
   master->start({master_topic});
   stores.add(master);
@@ -69,7 +69,7 @@ expected<store> endpoint::attach_clone(std::string name,
                                        double mutation_buffer_interval) {
   if (core_->is_shutdown())
     return shut_down();
-  auto& stores = core_->stores();
+  auto& stores = *stores_;
   if (stores.find(frontend::master, name))
     return error{ec::no_such_master,
                  "this endpoint has the master of store " + name};
@@ -81,7 +81,8 @@ expected<store> endpoint::attach_clone(std::string name,
   detail::clone_timing timing{seconds_of(stale_interval),
                               seconds_of(mutation_buffer_interval)};
   auto id = publisher_id{core_->id(), stores.next_object_id()};
-  auto clone = std::make_shared<detail::clone_store>(core_, name, id, timing);
+  auto clone = std::make_shared<detail::clone_store>(store_host_, name, id,
+                                                     timing);
   clone->start({format::store_clone_topic(name), topic::statuses()});
   stores.add(clone);
   return store{clone};

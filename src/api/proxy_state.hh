@@ -5,7 +5,7 @@
 #include <mutex>
 
 #include "broker/store.hh"
-#include "core/flare.hh"
+#include "runtime/flare.hh"
 
 namespace broker::detail {
 

@@ -1,4 +1,4 @@
-#include "core/subscriber_queue.hh"
+#include "runtime/subscriber_queue.hh"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "core/flare.hh"
+#include "runtime/flare.hh"
 
 #include <sys/eventfd.h>
 #include <unistd.h>

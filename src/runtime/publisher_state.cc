@@ -1,4 +1,4 @@
-#include "core/publisher_state.hh"
+#include "runtime/publisher_state.hh"
 
 #include <algorithm>
 

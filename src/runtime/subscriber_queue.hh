@@ -9,8 +9,8 @@
 #include "broker/configuration.hh"
 #include "broker/detail/deadline.hh"
 #include "broker/message.hh"
-#include "core/flare.hh"
-#include "core/ring_buffer.hh"
+#include "runtime/flare.hh"
+#include "runtime/ring_buffer.hh"
 
 namespace broker::detail {
 

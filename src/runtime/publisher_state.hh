@@ -6,7 +6,7 @@
 #include <mutex>
 
 #include "broker/topic.hh"
-#include "core/flare.hh"
+#include "runtime/flare.hh"
 
 namespace broker::detail {
 
