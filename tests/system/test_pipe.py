@@ -188,3 +188,59 @@ def test_usage_errors(args, message):
     assert first.startswith("broker-pipe: usage error: ")
     assert message in first
     assert err.splitlines()[1] == "Run 'broker-pipe --help' for the flags."
+
+
+def test_progress_line_only_on_a_terminal(procs):
+    """With stderr on a pseudo-terminal the subscriber redraws a progress
+    line (carriage return, text, erase to the end of the line); with stderr
+    on a pipe (every other test) there is none."""
+    import os
+    import pty
+    import subprocess
+    import threading
+    import time
+
+    master, slave = pty.openpty()
+    sub = subprocess.Popen(
+        [PIPE, "-m", "subscribe", "-t", "/t", "-l", "0", "--local-address",
+         "127.0.0.1", "-c", "30"], stdout=subprocess.PIPE, stderr=slave,
+        stdin=subprocess.DEVNULL, text=True)
+    os.close(slave)
+    chunks = []
+
+    def read_terminal():
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:  # EIO: the other end is gone
+                return
+            if not data:
+                return
+            chunks.append(data.decode(errors="replace"))
+
+    reader = threading.Thread(target=read_terminal, daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        port = None
+        while port is None and time.monotonic() < deadline:
+            m = re.search(r"listening on .*:(\d+)", "".join(chunks))
+            port = int(m.group(1)) if m else None
+            time.sleep(0.02)
+        assert port, "".join(chunks)
+        pub = publisher(procs, port, [str(i) for i in range(30)],
+                        "--rate-limit", "30")
+        assert pub.wait() == 0
+        assert sub.wait(timeout=TIMEOUT) == 0
+        reader.join(TIMEOUT)
+    finally:
+        if sub.poll() is None:
+            sub.kill()
+        os.close(master)
+    text = "".join(chunks)
+    assert re.search(r"\rbroker-pipe: received \d+ messages \(", text), text
+    assert "\x1b[K" in text
+    assert "broker-pipe: received 30 messages, " in text
+    # The publisher's stderr is a pipe: its summary is all it printed.
+    assert len(pub.err.lines) == 1, pub.err.lines
+    assert pub.err.lines[0].startswith("broker-pipe: published 30 messages")

@@ -1,7 +1,7 @@
 // broker-pipe: publishes stdin lines as strings on a topic, or prints what
-// arrives on a topic (tools/pipe/README.md). Messages go to stdout; the
-// listening port, statuses, errors, the progress line and the summary go
-// to stderr.
+// arrives on a topic (tools/pipe/README.md). Messages (with -r: the counts
+// per second) go to stdout; the listening port, statuses, errors, the
+// progress line and the summary go to stderr.
 #include <cstdio>
 
 #include "broker/error.hh"
