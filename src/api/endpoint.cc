@@ -1,15 +1,30 @@
 #include "broker/endpoint.hh"
 
+#include <cstdlib>
+
 #include "api/core_store_host.hh"
 #include "core/core.hh"
 #include "store/store_registry.hh"
 
 namespace broker {
 
+namespace {
+
+/// As upstream: a configuration that printed its `--help` text ends the
+/// program when an endpoint is made from it (docs/configuration.md).
+configuration exit_if_help_printed(configuration cfg) {
+  if (cfg.cli_helptext_printed())
+    std::exit(0);
+  return cfg;
+}
+
+} // namespace
+
 endpoint::endpoint() : endpoint(configuration{}) {}
 
 endpoint::endpoint(configuration cfg)
-  : core_(std::make_shared<detail::core>(std::move(cfg))),
+  : core_(std::make_shared<detail::core>(
+      exit_if_help_printed(std::move(cfg)))),
     store_host_(std::make_shared<detail::core_store_host>(core_)),
     stores_(std::make_unique<detail::store_registry>()) {
   core_->start();

@@ -1,67 +1,74 @@
 #include "broker/configuration.hh"
 
-#include <cstring>
+#include <cstdio>
+#include <mutex>
+#include <stdexcept>
 #include <string_view>
 
 #include "broker/convert.hh"
+#include "config/config_parser.hh"
+#include "config/key_docs.hh"
+#include "config/key_table.hh"
 
 namespace broker {
 
 namespace {
 
+namespace cfg = detail::config;
+
 constexpr const char* policy_names[] = {"drop_oldest", "drop_newest", "block",
                                         "disconnect"};
-
-/// Interprets a command-line value: booleans, counts, integers, reals,
-/// otherwise a string.
-data guess_value(const std::string& str) {
-  if (str == "true" || str == "false")
-    return str == "true";
-  if (auto c = from_string<count>(str))
-    return *c;
-  if (auto i = from_string<integer>(str))
-    return *i;
-  if (auto r = from_string<real>(str))
-    return *r;
-  return str;
-}
-
-/// A key as upstream 2.3+ spells it, where that differs from ours.
-struct key_alias {
-  std::string_view alias;
-  std::string_view key;
-  /// A boolean whose meaning is the opposite of ours.
-  bool inverted;
-};
-
-// Only keys whose 2.3+ spelling differs; docs/configuration.md lists the
-// 2.3+ keys that need no alias (same spelling, or nothing to configure).
-constexpr key_alias key_aliases[] = {
-  {"broker.disable-ssl", "broker.disable_ssl", false},
-  {"broker.disable-forwarding", "broker.forward", true},
-};
-
-const key_alias* find_alias(std::string_view key) {
-  for (auto& x : key_aliases)
-    if (x.alias == key)
-      return &x;
-  return nullptr;
-}
-
-/// An inverted alias carries the opposite boolean; any other value is
-/// stored unchanged and then ignored as mistyped, as it would be under our
-/// own key.
-data translate(const key_alias& alias, data value) {
-  if (auto b = get_if<boolean>(value); b && alias.inverted)
-    return !*b;
-  return value;
-}
 
 /// Boolean constants for reading an inverted alias back by pointer.
 const data* boolean_constant(bool value) {
   static const data true_value{true};
   static const data false_value{false};
   return value ? &true_value : &false_value;
+}
+
+/// A value as error messages show it: strings in quotes.
+std::string shown(const data& value) {
+  if (auto str = get_if<std::string>(value))
+    return "'" + *str + "'";
+  return to_string(value);
+}
+
+[[noreturn]] void bad_value(const std::string& origin, const std::string& key,
+                            const std::string& value,
+                            const cfg::key_spec& spec) {
+  throw std::invalid_argument(origin + ": invalid value for " + key + ": "
+                              + value + " (expected " + cfg::expectation(spec)
+                              + ")");
+}
+
+/// The key a spelling stands for, and its table entry (null if unknown).
+struct resolved_key {
+  std::string key;
+  const cfg::key_spec* spec;
+  const cfg::alias_spec* alias;
+};
+
+resolved_key resolve(std::string key) {
+  auto alias = cfg::find_alias(key);
+  if (alias)
+    key = std::string{alias->key};
+  auto spec = cfg::find_key(key);
+  return {std::move(key), spec, alias};
+}
+
+/// The stored form of a checked value of an inverted alias.
+data invert_if(const cfg::alias_spec* alias, data value) {
+  if (alias && alias->inverted)
+    if (auto b = get_if<boolean>(value))
+      return !*b;
+  return value;
+}
+
+std::mutex warning_mutex;
+
+configuration::warning_handler& warning_sink() {
+  static configuration::warning_handler handler;
+  return handler;
 }
 
 } // namespace
@@ -80,52 +87,97 @@ bool convert(const std::string& str, overflow_policy& policy) {
   return false;
 }
 
-configuration::configuration() = default;
+configuration::configuration(skip_init_t) {}
 
-configuration::configuration(broker_options opts) : options_(opts) {}
+configuration::configuration() {
+  init(0, nullptr);
+}
+
+configuration::configuration(broker_options opts) : options_(opts) {
+  init(0, nullptr);
+}
 
 configuration::configuration(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg{argv[i]};
-    if (arg.substr(0, 2) != "--")
-      continue;
-    arg.remove_prefix(2);
-    auto eq = arg.find('=');
-    if (eq == std::string_view::npos)
-      set(std::string{arg}, true);
+  init(argc, argv);
+}
+
+std::string configuration::help_text() const {
+  return cfg::help_text();
+}
+
+configuration::warning_handler
+configuration::set_warning_handler(warning_handler handler) {
+  std::lock_guard guard{warning_mutex};
+  auto previous = std::move(warning_sink());
+  warning_sink() = std::move(handler);
+  return previous;
+}
+
+void configuration::warn(std::string message) {
+  {
+    std::lock_guard guard{warning_mutex};
+    if (auto& handler = warning_sink())
+      handler(message);
     else
-      set(std::string{arg.substr(0, eq)},
-          guess_value(std::string{arg.substr(eq + 1)}));
+      std::fprintf(stderr, "broker: warning: %s\n", message.c_str());
   }
+  warnings_.push_back(std::move(message));
 }
 
 void configuration::set(std::string key, data value) {
-  if (auto alias = find_alias(key)) {
-    value = translate(*alias, std::move(value));
-    key = std::string{alias->key};
+  put(std::move(key), std::move(value), "configuration::set", false);
+}
+
+void configuration::put(std::string key, data value,
+                        const std::string& origin, bool warn_unknown) {
+  auto spelled = key;
+  auto [name, spec, alias] = resolve(std::move(key));
+  if (!spec) {
+    if (warn_unknown)
+      warn(origin + ": unknown key " + spelled
+           + " (kept, but nothing in Broker reads it)");
+    settings_[std::move(name)] = std::move(value);
+    return;
   }
-  bind_option(key, value);
-  settings_[std::move(key)] = std::move(value);
+  auto checked = cfg::coerce(*spec, value);
+  if (!checked)
+    bad_value(origin, spelled, shown(value), *spec);
+  auto stored = invert_if(alias, std::move(*checked));
+  bind_option(name, stored);
+  settings_[std::move(name)] = std::move(stored);
+}
+
+void configuration::put_text(std::string key, std::string_view text,
+                             const std::string& origin) {
+  auto spelled = key;
+  auto [name, spec, alias] = resolve(std::move(key));
+  if (!spec) {
+    // Not ours: keep a number or boolean as such, anything else as text.
+    auto value = cfg::parse_value(text);
+    put(std::move(spelled), value ? *value : data{std::string{text}}, origin,
+        true);
+    return;
+  }
+  auto checked = cfg::from_text(*spec, text);
+  if (!checked)
+    bad_value(origin, spelled, "'" + std::string{text} + "'", *spec);
+  auto stored = invert_if(alias, std::move(*checked));
+  bind_option(name, stored);
+  settings_[std::move(name)] = std::move(stored);
 }
 
 void configuration::bind_option(std::string_view key, const data& value) {
-  // Keys that upstream binds to broker_options update the struct too.
-  if (key == "broker.ttl") {
-    if (auto c = get_if<count>(value))
-      options_.ttl = static_cast<unsigned>(*c);
-    else if (auto i = get_if<integer>(value); i && *i > 0)
-      options_.ttl = static_cast<unsigned>(*i);
-  } else if (key == "broker.forward") {
-    if (auto b = get_if<boolean>(value))
-      options_.forward = *b;
-  } else if (key == "broker.disable_ssl") {
-    if (auto b = get_if<boolean>(value))
-      options_.disable_ssl = *b;
-  }
+  // Values of known keys are checked: the types are right.
+  if (key == "broker.ttl")
+    options_.ttl = static_cast<unsigned>(broker::get<count>(value));
+  else if (key == "broker.forward")
+    options_.forward = broker::get<boolean>(value);
+  else if (key == "broker.disable_ssl")
+    options_.disable_ssl = broker::get<boolean>(value);
 }
 
 const data* configuration::get(std::string_view key) const {
-  auto alias = find_alias(key);
+  auto alias = cfg::find_alias(key);
   auto i = settings_.find(alias ? alias->key : key);
   if (i == settings_.end())
     return nullptr;

@@ -1,6 +1,8 @@
 #include "core/settings.hh"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 
 #include "broker/convert.hh"
@@ -10,12 +12,16 @@ namespace broker::detail {
 
 namespace {
 
+/// The configuration checks policy names when they are set
+/// (docs/configuration.md), so an unknown name cannot get here; should one
+/// ever, it is an error rather than a silent fallback to the default.
 overflow_policy policy_setting(const configuration& cfg, std::string_view key,
                                overflow_policy fallback) {
   overflow_policy result = fallback;
   auto str = cfg.get_string(key, "");
   if (!str.empty() && !convert(str, result))
-    return fallback;
+    throw std::invalid_argument("invalid value for " + std::string{key}
+                                + ": '" + str + "' (not a policy name)");
   return result;
 }
 

@@ -4,20 +4,12 @@
 #include <gtest/gtest.h>
 
 #include "broker/broker.hh"
+#include "config_test_util.hh"
 
 using namespace broker;
 using namespace std::chrono_literals;
 
-namespace {
-
-configuration from_args(std::vector<std::string> args) {
-  std::vector<char*> argv{const_cast<char*>("test")};
-  for (auto& arg : args)
-    argv.push_back(arg.data());
-  return configuration{static_cast<int>(argv.size()), argv.data()};
-}
-
-} // namespace
+using broker::test::from_args;
 
 TEST(ConfigurationAlias, DisableForwardingInvertsForward) {
   configuration cfg;
@@ -63,14 +55,35 @@ TEST(ConfigurationAlias, DisableSsl) {
   EXPECT_FALSE(cfg.options().disable_ssl);
 }
 
-TEST(ConfigurationAlias, MistypedValuesAreIgnored) {
-  configuration cfg;
-  cfg.set("broker.disable-forwarding", "yes");
+TEST(ConfigurationAlias, MistypedValuesAreErrors) {
+  configuration cfg{skip_init};
+  try {
+    cfg.set("broker.disable-forwarding", "yes");
+    FAIL() << "no error";
+  } catch (const std::invalid_argument& err) {
+    EXPECT_STREQ(err.what(), "configuration::set: invalid value for "
+                             "broker.disable-forwarding: 'yes' (expected true "
+                             "or false)");
+  }
+  EXPECT_THROW(cfg.set("broker.disable-ssl", count{1}), std::invalid_argument);
+  // Nothing was stored.
   EXPECT_TRUE(cfg.options().forward);
-  EXPECT_EQ(*cfg.get("broker.forward"), data{"yes"});
-  EXPECT_EQ(*cfg.get("broker.disable-forwarding"), data{"yes"});
-  cfg.set("broker.disable-ssl", count{1});
   EXPECT_FALSE(cfg.options().disable_ssl);
+  EXPECT_TRUE(cfg.settings().empty());
+}
+
+TEST(ConfigurationAlias, CafOpensslAndLoggerSpellings) {
+  configuration cfg{skip_init};
+  cfg.set("caf.openssl.cafile", "/tmp/ca.pem");
+  cfg.set("logger.console-verbosity", "info");
+  cfg.set("logger.file-name", "x.log");
+  EXPECT_EQ(cfg.get_string("broker.ssl.cafile", ""), "/tmp/ca.pem");
+  EXPECT_EQ(cfg.get_string("caf.openssl.cafile", ""), "/tmp/ca.pem");
+  EXPECT_EQ(cfg.get_string("caf.logger.console.verbosity", ""), "info");
+  EXPECT_EQ(cfg.get_string("caf.logger.file.path", ""), "x.log");
+  EXPECT_EQ(cfg.settings().count("caf.openssl.cafile"), 0u);
+  EXPECT_THROW(cfg.set("logger.file-verbosity", "chatty"),
+               std::invalid_argument);
 }
 
 TEST(ConfigurationAlias, CommandLine) {

@@ -49,11 +49,18 @@ void bind_configuration(py::module_& m) {
     .def(
       "set",
       [](py_configuration& cfg, const std::string& key, py::handle value) {
-        cfg.settings[key] = from_py(value);
+        // Checked now, so that a bad value raises ValueError here rather
+        // than when an endpoint is made; kept under our spelling of the
+        // key, so that of two spellings the last one set wins.
+        configuration probe{skip_init};
+        probe.set(key, from_py(value));
+        for (auto& [name, checked] : probe.settings())
+          cfg.settings[name] = checked;
       },
       py::arg("key"), py::arg("value"),
       "Sets a named setting, e.g. set('broker.subscriber-buffer-size', "
-      "Count(100)); see docs/configuration.md.");
+      "Count(100)); raises ValueError for a bad value of a known key. See "
+      "docs/configuration.md.");
 }
 
 struct version_tag {};
@@ -75,6 +82,8 @@ void bind_version(py::module_& m) {
 } // namespace
 
 configuration py_configuration::to_configuration() const {
+  // Reads broker.conf (unless options.ignore_broker_conf) and the BROKER_*
+  // environment variables; what was set here overrides them.
   configuration cfg{options};
   // Upstream's Python fields map to these keys (docs/configuration.md).
   const std::pair<const char*, const std::string*> ssl[] = {
