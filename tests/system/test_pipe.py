@@ -160,11 +160,36 @@ def test_sigterm_ends_a_subscriber_with_status_0(procs):
     sub.expect(sub.err, r"^broker-pipe: received 1 messages, ")
 
 
+def test_bad_library_setting_is_a_usage_error():
+    rc, out, err = run([PIPE, "-m", "subscribe", "-t", "/t",
+                        "--broker.ttl=0"])
+    assert rc == 2 and out == ""
+    first = err.splitlines()[0]
+    assert first.startswith("broker-pipe: usage error: configuration: ")
+    assert "broker.ttl" in first
+
+
+def test_unknown_library_setting_is_passed_on_with_a_warning(procs):
+    """The configuration keeps an unknown key and warns; the pipe runs."""
+    sub, port = subscriber(procs, "-c", "1", "--broker.no-such-key=1")
+    assert any("no-such-key" in line for line in sub.err.lines)
+    publisher(procs, port, ["x"]).wait()
+    assert sub.wait() == 0
+
+
+def test_library_help():
+    rc, out, err = run([PIPE, "--library-help"])
+    assert rc == 0 and err == ""
+    for key in ("broker.ttl", "broker.disable_ssl", "broker.peer-buffer-size"):
+        assert key in out
+
+
 def test_help():
     rc, out, err = run([PIPE, "--help"])
     assert rc == 0 and err == ""
     for flag in ("--mode", "--topic", "--peers", "--local-port", "--impl",
-                 "--message-cap", "--rate", "--rate-limit", "--config-file"):
+                 "--message-cap", "--rate", "--rate-limit", "--config-file",
+                 "--library-help"):
         assert flag in out
     assert "Exit status: 0" in out
 

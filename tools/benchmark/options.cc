@@ -16,7 +16,7 @@ constexpr uint16_t default_port = 9999;
 struct raw_flags {
   std::string server;
   std::string host;
-  std::string config_file;
+  library_flags library;
 };
 
 void add_load_flags(CLI::App& app, benchmark_options& opts) {
@@ -75,7 +75,7 @@ void add_flags(CLI::App& app, benchmark_options& opts, raw_flags& raw) {
                  "sender: seconds between connection attempts (0: one)");
   app.add_flag("-v,--verbose", opts.verbose,
                "print every statistics report on stderr");
-  add_config_file_option(app, raw.config_file);
+  add_library_options(app, raw.library);
   app.footer("Library settings: --broker.<key>=<value> (docs/configuration.md)."
              "\nExit status: 0 success or SIGINT/SIGTERM; 1 failure (listen, "
              "peering, receiver lost, events unconfirmed); 2 usage error.");
@@ -111,7 +111,7 @@ benchmark_options parse_options(int argc, char** argv) {
   } else {
     opts.peer = parse_host(raw.host, opts.retry_s);
   }
-  opts.config = make_configuration(tool, args.library, raw.config_file);
+  opts.config = make_configuration(tool, args.library, raw.library);
   return opts;
 }
 

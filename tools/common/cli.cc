@@ -1,5 +1,6 @@
 #include "cli.hh"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -48,6 +49,12 @@ split_arguments split_library_arguments(int argc, char** argv) {
 
 void parse_or_exit(CLI::App& app, const std::string& tool,
                    std::vector<std::string> args) {
+  // Before parsing, as --help: the tool's required flags do not apply.
+  if (std::find(args.begin() + 1, args.end(), "--library-help")
+      != args.end()) {
+    std::fputs(configuration{skip_init}.help_text().c_str(), stdout);
+    std::exit(exit_ok);
+  }
   auto argv = as_argv(args);
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());
@@ -63,17 +70,20 @@ void parse_or_exit(CLI::App& app, const std::string& tool,
   }
 }
 
-void add_config_file_option(CLI::App& app, std::string& path) {
-  app.add_option("--config-file", path,
+void add_library_options(CLI::App& app, library_flags& flags) {
+  app.add_option("--config-file", flags.config_file,
                  "configuration file, passed to the library as "
                  "--config-file=PATH");
+  app.add_flag("--library-help", flags.help,
+               "print the library's settings (--broker.<key>=<value>) with "
+               "their defaults and exit");
 }
 
 configuration make_configuration(const std::string& tool,
                                  std::vector<std::string> args,
-                                 const std::string& config_file) {
-  if (!config_file.empty())
-    args.push_back("--config-file=" + config_file);
+                                 const library_flags& flags) {
+  if (!flags.config_file.empty())
+    args.push_back("--config-file=" + flags.config_file);
   auto argv = as_argv(args);
   try {
     return configuration{static_cast<int>(argv.size()), argv.data()};

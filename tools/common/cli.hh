@@ -36,22 +36,32 @@ struct split_arguments {
 /// reject every key it does not know.
 split_arguments split_library_arguments(int argc, char** argv);
 
-/// Parses `args` with `app`. `--help` prints the help and exits 0; a usage
-/// error prints `<tool>: usage error: <what>` and a hint on stderr and
+/// Parses `args` with `app`. `--help` prints the help and exits 0, so does
+/// `--library-help` with every key the library knows
+/// (configuration::help_text); a usage error prints
+/// `<tool>: usage error: <what>` and a hint on stderr and
 /// exits with exit_usage.
 void parse_or_exit(CLI::App& app, const std::string& tool,
                    std::vector<std::string> args);
 
-/// Adds `--config-file PATH` to `app`: the path goes to the configuration
-/// as `--config-file=PATH` (see make_configuration).
-void add_config_file_option(CLI::App& app, std::string& path);
+/// The flags every tool has for the library's configuration.
+struct library_flags {
+  /// `--config-file PATH`: passed on as `--config-file=PATH`.
+  std::string config_file;
+  /// `--library-help` (handled by parse_or_exit, which prints the
+  /// library's keys and exits before the tool's flags are checked).
+  bool help = false;
+};
+
+/// Adds `--config-file PATH` and `--library-help` to `app`.
+void add_library_options(CLI::App& app, library_flags& flags);
 
 /// The library configuration from `args` (and `--config-file=<path>` when
-/// `config_file` is not empty). Any exception the configuration throws (a
-/// bad value) is a usage error: printed and exit_usage.
+/// `flags.config_file` is not empty). Any exception the configuration
+/// throws (a bad value) is a usage error: printed and exit_usage.
 configuration make_configuration(const std::string& tool,
                                  std::vector<std::string> args,
-                                 const std::string& config_file = {});
+                                 const library_flags& flags);
 
 /// Prints `<tool>: error: <what>` on stderr.
 void print_error(const std::string& tool, const std::string& what);

@@ -34,7 +34,7 @@ struct raw_flags {
   std::vector<std::string> clone_stores;
   std::string store_master;
   std::string store_clone;
-  std::string config_file;
+  library_flags library;
 };
 
 std::vector<std::string> mode_list() {
@@ -110,7 +110,7 @@ void add_flags(CLI::App& app, node_options& opts, raw_flags& raw) {
                "print every message (sink), round trip (ping) or answer "
                "(pong)");
   add_store_flags(app, opts, raw);
-  add_config_file_option(app, raw.config_file);
+  add_library_options(app, raw.library);
   app.footer("Library settings: --broker.<key>=<value> (docs/configuration.md)."
              "\nExit status: 0 success or SIGINT/SIGTERM, 1 the mode failed, "
              "2 usage error.");
@@ -172,7 +172,7 @@ node_options parse_options(int argc, char** argv) {
     opts.pong_topic = topic{raw.pong_topic};
   if (!opts.endpoint_id.empty())
     args.library.push_back("--broker.endpoint-id=" + opts.endpoint_id);
-  opts.config = make_configuration(tool, args.library, raw.config_file);
+  opts.config = make_configuration(tool, args.library, raw.library);
   return opts;
 }
 

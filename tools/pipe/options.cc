@@ -36,7 +36,7 @@ struct raw_flags {
   std::string topic;
   std::vector<std::string> peers;
   std::string port;
-  std::string config_file;
+  library_flags library;
 };
 
 template <class T>
@@ -87,7 +87,7 @@ void add_flags(CLI::App& app, pipe_options& opts, raw_flags& raw) {
   app.add_flag("-v,--verbose", opts.verbose, "print statuses on stderr");
   app.add_flag("-q,--quiet", opts.quiet,
                "no summary and no listening line on stderr");
-  add_config_file_option(app, raw.config_file);
+  add_library_options(app, raw.library);
   app.footer("Library settings: --broker.<key>=<value> (docs/configuration.md)."
              "\nExit status: 0 success, end of input, cap reached or "
              "SIGINT/SIGTERM; 1 failure (listen, peering, no subscriber); "
@@ -125,7 +125,7 @@ pipe_options parse_options(int argc, char** argv) {
     usage_error(tool, "the topic must not be empty");
   opts.where = topic{raw.topic};
   check_network_flags(opts, raw);
-  opts.config = make_configuration(tool, args.library, raw.config_file);
+  opts.config = make_configuration(tool, args.library, raw.library);
   return opts;
 }
 
