@@ -12,26 +12,33 @@
 # The layers in the order they were declared (lower ones first).
 set_property(GLOBAL PROPERTY BROKER_LAYERS "")
 
-# broker_layer(<name> [DEPENDS <layer>...] [LIBRARIES <target>...])
+# broker_layer(<name> [DEPENDS <layer>...] [LIBRARIES <target>...]
+#              [USAGE <target>...])
 #
 # Declares layer <name> (folder src/<name>) on top of the given layers, which
 # must have been declared before: the declaration order rules out cycles.
 # LIBRARIES are the external libraries the layer's code uses (for their
-# include paths and flags; the shared library links them).
+# include paths and flags; the shared library links them). USAGE are the
+# external libraries the layer's headers include: every layer that reaches
+# this one compiles with them too (the log layer's macros use fmt).
 function(broker_layer name)
-  cmake_parse_arguments(arg "" "" "DEPENDS;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(arg "" "" "DEPENDS;LIBRARIES;USAGE" ${ARGN})
   set(src_root "${PROJECT_SOURCE_DIR}/src")
   # What the layer may include: itself plus everything below its DEPENDS.
   set(reach ${name})
+  set(usage ${arg_USAGE})
   foreach(dep IN LISTS arg_DEPENDS)
     get_property(known GLOBAL PROPERTY BROKER_LAYER_${dep}_REACH SET)
     if(NOT known)
       message(FATAL_ERROR "layer ${name}: declare layer ${dep} before it")
     endif()
     get_property(dep_reach GLOBAL PROPERTY BROKER_LAYER_${dep}_REACH)
+    get_property(dep_usage GLOBAL PROPERTY BROKER_LAYER_${dep}_USAGE)
     list(APPEND reach ${dep_reach})
+    list(APPEND usage ${dep_usage})
   endforeach()
   list(REMOVE_DUPLICATES reach)
+  list(REMOVE_DUPLICATES usage)
   list(SORT reach)
 
   # The include root: one link per reachable folder. Links left over from
@@ -53,11 +60,12 @@ function(broker_layer name)
   target_include_directories(broker_${name} PRIVATE
     "${root}" "${PROJECT_SOURCE_DIR}/include")
   target_compile_options(broker_${name} PRIVATE -Wall -Wextra)
-  if(arg_LIBRARIES)
-    target_link_libraries(broker_${name} PRIVATE ${arg_LIBRARIES})
+  if(arg_LIBRARIES OR usage)
+    target_link_libraries(broker_${name} PRIVATE ${arg_LIBRARIES} ${usage})
   endif()
 
   set_property(GLOBAL APPEND PROPERTY BROKER_LAYERS ${name})
   set_property(GLOBAL PROPERTY BROKER_LAYER_${name}_DEPENDS ${arg_DEPENDS})
   set_property(GLOBAL PROPERTY BROKER_LAYER_${name}_REACH ${reach})
+  set_property(GLOBAL PROPERTY BROKER_LAYER_${name}_USAGE ${usage})
 endfunction()

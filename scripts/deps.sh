@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   clang libclang-rt-14-dev
-  libasio-dev libssl-dev libsqlite3-dev openssl
+  libasio-dev libssl-dev libsqlite3-dev openssl libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   python3-dev pybind11-dev python3-pytest
 )

@@ -4,6 +4,7 @@
 
 #include "core/core.hh"
 #include "format/internal_command.hh"
+#include "log/log.hh"
 #include "store/backend_factory.hh"
 #include "store/clone_store.hh"
 #include "store/master_store.hh"
@@ -49,17 +50,25 @@ expected<store> endpoint::attach_master(std::string name, backend type,
   auto covered = peers_advertise(*core_, master_topic);
   if (!covered)
     return covered.error();
-  if (*covered)
+  if (*covered) {
+    BROKER_INFO("[{}] cannot attach a master for store {}: a peer has one",
+                core_->log_name(), name);
     return error{ec::master_exists,
                  "a peer already has a master for store " + name};
+  }
   auto be = detail::make_backend(type, opts);
-  if (!be)
+  if (!be) {
+    BROKER_WARNING("[{}] cannot attach a master for store {}: {}",
+                   core_->log_name(), name, be.error().message());
     return be.error();
+  }
   auto id = publisher_id{core_->id(), stores.next_object_id()};
   auto master = std::make_shared<detail::master_store>(store_host_, name, id,
                                                        std::move(*be));
   master->start({master_topic});
   stores.add(master);
+  BROKER_INFO("[{}] attached the master of store {} ({} backend)",
+              core_->log_name(), name, to_string(type));
   return store{master};
 }
 
@@ -70,9 +79,12 @@ expected<store> endpoint::attach_clone(std::string name,
   if (core_->is_shutdown())
     return shut_down();
   auto& stores = *stores_;
-  if (stores.find(frontend::master, name))
+  if (stores.find(frontend::master, name)) {
+    BROKER_INFO("[{}] cannot attach a clone of store {}: the master is here",
+                core_->log_name(), name);
     return error{ec::no_such_master,
                  "this endpoint has the master of store " + name};
+  }
   if (auto existing = stores.find(frontend::clone, name))
     return store{existing};
   // resync_interval has no role left: the replication channel repeats its
@@ -85,6 +97,7 @@ expected<store> endpoint::attach_clone(std::string name,
                                                      timing);
   clone->start({format::store_clone_topic(name), topic::statuses()});
   stores.add(clone);
+  BROKER_INFO("[{}] attached a clone of store {}", core_->log_name(), name);
   return store{clone};
 }
 

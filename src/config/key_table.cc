@@ -165,14 +165,14 @@ const key_spec other_keys[] = {
         "implemented yet)",
         "BROKER_METRICS_IMPORT_TOPICS"),
   one_of("caf.logger.console.verbosity", "error", levels,
-         "what is printed to the console (logging: not implemented yet)",
+         "what is printed to the console (docs/logging.md)",
          "BROKER_CONSOLE_VERBOSITY"),
   one_of("caf.logger.file.verbosity", "quiet", levels,
-         "what is written to the log file; quiet = no file (logging: not "
-         "implemented yet)",
+         "what is written to the log file; quiet = no file "
+         "(docs/logging.md)",
          "BROKER_FILE_VERBOSITY"),
   text("caf.logger.file.path", "\"broker_[PID]_[TIMESTAMP].log\"",
-       "the log file (logging: not implemented yet)"),
+       "the log file; [PID] and [TIMESTAMP] are replaced (docs/logging.md)"),
   whole("caf.scheduler.max-threads", "unset", 0, no_limit,
         "upstream's thread pool size (Python's `max_threads`); no thread "
         "pool here, no effect"),

@@ -11,6 +11,8 @@
 #include "core/peer_table.hh"
 #include "core/registry.hh"
 #include "core/router.hh"
+#include "data/log_format.hh"
+#include "log/log.hh"
 
 namespace broker::detail {
 
@@ -82,9 +84,13 @@ net::commit_decision connections::on_commit(net::connection& conn,
     return net::commit_decision::shutting_down;
   // Peered already (over TCP or in memory), or another handshake with the
   // same peer committed first: this connection is redundant.
-  if (peers_.find(peer) != peer_table::npos || committing_.count(peer) > 0)
+  if (peers_.find(peer) != peer_table::npos || committing_.count(peer) > 0) {
+    BROKER_DEBUG("[{}] connection from/to {} is redundant: peered or peering "
+                 "on another one",
+                 settings_.name, peer);
     return originator ? net::commit_decision::redundant
                       : net::commit_decision::responder_dup;
+  }
   committing_.emplace(peer, &conn);
   return net::commit_decision::proceed;
 }
@@ -107,6 +113,9 @@ void connections::on_handshake(net::connection& conn, filter_type&& filter) {
               : network_info{conn.remote_address(), conn.remote_port()}};
   peers_.index(conn.peer_id(), slot);
   slots_[&conn] = slot;
+  BROKER_INFO("[{}] handshake with {} done: peer id {} ({})", settings_.name,
+              *peer.info.network, conn.peer_id(),
+              peer.outbound ? "we dialled" : "it dialled");
   peers_.set_filter(slot, std::move(filter));
   // Our filter may have grown while the handshake was under way.
   if (conn.sent_filter() != peers_.filter())
@@ -126,6 +135,10 @@ void connections::on_ready(net::connection& conn,
   handshakes_.erase(i);
   auto& peer = peers_[j->second];
   peer.established = true;
+  BROKER_INFO("[{}] peered with {} at {} over {} ({})", settings_.name,
+              peer.info.node, *peer.info.network,
+              conn.compact_output() ? "compact frames" : "native v1",
+              ext.ours ? "one of ours" : "not ours");
   routes_.emit<sc::peer_added>(peer.info, "handshake successful");
   if (done)
     done->set_value(true);
@@ -139,6 +152,8 @@ bool connections::hand_over(handshake& hs) {
     return false;
   detach(conn);
   hs.handing_over = true;
+  BROKER_INFO("[{}] peering with {} continues in memory (same process)",
+              settings_.name, conn.peer_id());
   if (!hs.dialed)
     return true; // The dialler drives the switch; wait for it to close.
   auto seen_as = network_info{conn.local_address(), conn.local_port()};
@@ -192,6 +207,8 @@ void connections::on_closed(net::connection& conn, const error& err) {
                 && info.network->retry.count() > 0;
   if (err && err.code() != ec::peer_unavailable)
     routes_.emit(error{err.code(), info, err.message()});
+  BROKER_INFO("[{}] peering with {} at {} ended: {}", settings_.name,
+              info.node, *info.network, closing_reason(conn, err));
   peers_.drop(slot);
   routes_.emit<sc::peer_lost>(info, "lost connection to remote peer");
   if (redial && !owner_.is_shutdown())
@@ -208,6 +225,8 @@ void connections::on_handshake_closed(net::connection& conn,
   auto where = hs.dialed.value_or(
     network_info{conn.remote_address(), conn.remote_port()});
   endpoint_info ctx{conn.peer_id(), where};
+  BROKER_INFO("[{}] handshake with {} (peer id {}) ended: {}", settings_.name,
+              where, conn.peer_id(), closing_reason(conn, err));
   if (conn.found_redundant()
       || conn.drop_received() == format::drop_code::redundant_connection) {
     // The peer and we are peered on another connection already.
@@ -231,6 +250,14 @@ void connections::on_handshake_closed(net::connection& conn,
     routes_.emit(error{ec::peer_disconnect_during_handshake, ctx,
                        "connection closed during the handshake"});
   net_.connect_failed(where, "failed to complete handshake", hs.done);
+}
+
+std::string connections::closing_reason(const net::connection& conn,
+                                        const error& err) {
+  if (conn.found_redundant()
+      || conn.drop_received() == format::drop_code::redundant_connection)
+    return "redundant connection (peered on another one)";
+  return err ? err.message() : std::string{"closed"};
 }
 
 void connections::report_inbound_failure(const endpoint_info& ctx,

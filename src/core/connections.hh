@@ -80,6 +80,10 @@ private:
   void on_filter(net::connection& conn, filter_type&& filter);
   void on_closed(net::connection& conn, const error& err);
   void on_handshake_closed(net::connection& conn, const error& err);
+  /// Why a connection ended, for the log.
+  static std::string closing_reason(const net::connection& conn,
+                                    const error& err);
+
   void report_inbound_failure(const endpoint_info& ctx, const error& err);
 
   core& owner_;

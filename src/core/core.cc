@@ -5,6 +5,9 @@
 #include <algorithm>
 
 #include "broker/defaults.hh"
+#include "core/logging.hh"
+#include "data/log_format.hh"
+#include "log/log.hh"
 #include "core/registry.hh"
 #include "core/remember.hh"
 #include "runtime/spin_loop.hh"
@@ -19,7 +22,10 @@ core::core(configuration cfg)
     router_(settings_, peers_),
     network_(*this, io_, cfg_, router_, connections_),
     peers_(*this, settings_, router_, connections_),
-    connections_(*this, settings_, router_, peers_, network_) {}
+    connections_(*this, settings_, router_, peers_, network_) {
+  // Nothing above logs: the parts only store their references.
+  apply_log_settings(cfg_);
+}
 
 core::~core() {
   shutdown();
@@ -31,6 +37,7 @@ void core::start() {
     return;
   started_ = true;
   registry::add(id(), weak_from_this());
+  BROKER_INFO("[{}] endpoint {} started", settings_.name, to_string(id()));
   work_.emplace(io_.get_executor());
   thread_ = std::thread{[this] {
     // Named for `top -H`, perf and debuggers (at most 15 characters).
@@ -48,6 +55,7 @@ void core::shutdown() {
   if (!started_ || stopped_.exchange(true))
     return;
   registry::remove(id());
+  BROKER_INFO("[{}] endpoint shutting down", settings_.name);
   // Release everyone who may wait on us: producers waiting for room in the
   // inbox, and a core blocked on a full subscriber (`block` policy).
   inbox_.close();
@@ -81,6 +89,7 @@ void core::shutdown() {
   for (auto& w : workers)
     if (w.joinable())
       w.join();
+  log::flush();
   // The thread is gone: drop what other cores may still hold references to.
   peers_.clear();
   connections_.clear();
@@ -99,6 +108,8 @@ void core::stop_on_core_thread() {
 
 void core::drain() {
   inbox_.drain(local_batch_, remote_batch_);
+  if (log::enabled(log::level::debug))
+    log_drain();
   for (auto& batch : remote_batch_)
     router_.route_remote(batch);
   for (auto& req : local_batch_)
@@ -107,6 +118,20 @@ void core::drain() {
   release_publishers(local_batch_);
   local_batch_.clear();
   remote_batch_.clear();
+}
+
+void core::log_drain() const {
+  BROKER_DEBUG("[{}] drained {} local publications and {} batches from "
+               "in-process peers",
+               settings_.name, local_batch_.size(), remote_batch_.size());
+  if (!log::enabled(log::level::trace))
+    return;
+  for (auto& req : local_batch_)
+    BROKER_TRACE("[{}] publishing on {}: {}", settings_.name,
+                 req.msg.get_topic(), abbreviated(req.msg.get_data()));
+  for (auto& batch : remote_batch_)
+    BROKER_TRACE("[{}] {} messages from in-process peer {}", settings_.name,
+                 batch.items.size(), batch.sender);
 }
 
 void core::release_publishers(std::vector<publish_request>& reqs) {
@@ -139,6 +164,9 @@ core::add_subscriber(const filter_type& topics, size_t max_qsize,
     remember(all_queues_, queue);
   }
   auto apply = [this, queue, topics, commands] {
+    BROKER_DEBUG("[{}] new {} for [{}]", settings_.name,
+                 commands ? "store subscriber" : "subscriber",
+                 fmt::join(topics, ", "));
     peers_.extend_filter(router_.add_subscriber(queue, topics, commands));
     return true;
   };
@@ -333,6 +361,7 @@ error core::report_timeout(const std::string& what) {
   auto ms = settings_.call_timeout.count();
   auto err = error{ec::request_timeout, what + ": no answer within "
                                           + std::to_string(ms) + " ms"};
+  BROKER_WARNING("[{}] {}", settings_.name, err.message());
   report_error(err);
   return err;
 }

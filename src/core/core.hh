@@ -58,6 +58,9 @@ public:
 
   const node_id& id() const noexcept { return settings_.id; }
 
+  /// How log lines name this endpoint (data/log_format.hh).
+  const std::string& log_name() const noexcept { return settings_.name; }
+
   const configuration& config() const noexcept { return cfg_; }
 
   // -- thread-safe entry points ----------------------------------------------
@@ -191,6 +194,8 @@ private:
   // -- core thread only ------------------------------------------------------
 
   void drain();
+  /// The log lines of a drain: counts at debug, each publication at trace.
+  void log_drain() const;
   void release_publishers(std::vector<publish_request>& reqs);
   void run_loop();
   void stop_on_core_thread();

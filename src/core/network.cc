@@ -13,6 +13,8 @@
 #include "core/connections.hh"
 #include "core/core.hh"
 #include "core/router.hh"
+#include "data/log_format.hh"
+#include "log/log.hh"
 #include "net/tls_context.hh"
 
 namespace broker::detail {
@@ -28,6 +30,8 @@ network::tls_context(const endpoint_info& ctx) {
   if (!tls_) {
     auto made = net::make_tls_context(net::tls_settings::from(cfg_));
     if (!made) {
+      BROKER_ERROR("[{}] TLS is misconfigured: {}", owner_.log_name(),
+                   made.error().message());
       routes_.emit(error{made.error().code(), ctx, made.error().message()});
       return nullptr;
     }
@@ -55,6 +59,8 @@ uint16_t network::listen(const std::string& address, uint16_t port) {
   if (!ec)
     acc->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
+    BROKER_ERROR("[{}] cannot listen on {}:{}: {}", owner_.log_name(),
+                 address, port, ec.message());
     routes_.emit(error{ec::unspecified, "cannot listen on " + address + ":"
                                           + std::to_string(port) + ": "
                                           + ec.message()});
@@ -65,7 +71,11 @@ uint16_t network::listen(const std::string& address, uint16_t port) {
     return 0;
   acceptor_ = std::move(acc);
   accept_next();
-  return acceptor_->local_endpoint().port();
+  auto bound = acceptor_->local_endpoint().port();
+  BROKER_INFO("[{}] listening on {}:{} ({})", owner_.log_name(),
+              address.empty() ? "*" : address, bound,
+              cfg_.options().disable_ssl ? "plain TCP" : "TLS");
+  return bound;
 }
 
 void network::accept_next() {
@@ -77,9 +87,15 @@ void network::accept_next() {
     if (ec == asio::error::operation_aborted || owner_.is_shutdown()
         || !acceptor_)
       return;
-    if (!ec)
+    if (!ec) {
+      BROKER_INFO("[{}] accepted a connection from {}:{}", owner_.log_name(),
+                  remote->address().to_string(), remote->port());
       conns_.start(std::move(sock), tls_.get(), std::nullopt, nullptr,
                    *remote);
+    } else {
+      BROKER_WARNING("[{}] accepting a connection failed: {}",
+                     owner_.log_name(), ec.message());
+    }
     accept_next();
   });
 }
@@ -110,6 +126,7 @@ void network::dial(network_info where,
       return;
     }
   }
+  BROKER_INFO("[{}] dialling {}", owner_.log_name(), where);
   auto sock = std::make_shared<asio::ip::tcp::socket>(io_);
   auto resolver = std::make_shared<asio::ip::tcp::resolver>(io_);
   resolver->async_resolve(
@@ -122,11 +139,14 @@ void network::dial(network_info where,
       asio::async_connect(*sock, results,
                           [this, sock, where, done](std::error_code ec,
                                                     const auto&) {
-                            if (ec)
+                            if (ec) {
                               connect_failed(where, ec.message(), done);
-                            else
-                              conns_.start(std::move(*sock), tls_.get(),
-                                           where, done);
+                              return;
+                            }
+                            BROKER_INFO("[{}] connected to {}",
+                                        owner_.log_name(), where);
+                            conns_.start(std::move(*sock), tls_.get(), where,
+                                         done);
                           });
     });
 }
@@ -141,6 +161,14 @@ void network::connect_failed(const network_info& where,
   }
   routes_.emit(error{ec::peer_unavailable, endpoint_info{node_id{}, where},
                      "unable to connect to remote peer (" + why + ")"});
+  if (log::enabled(log::level::info)) {
+    if (where.retry.count() > 0)
+      BROKER_INFO("[{}] cannot connect to {}: {}; retrying in {} s",
+                  owner_.log_name(), where, why, where.retry.count());
+    else
+      BROKER_INFO("[{}] cannot connect to {}: {}; giving up",
+                  owner_.log_name(), where, why);
+  }
   if (where.retry.count() <= 0) {
     if (done)
       done->set_value(false);
@@ -156,6 +184,8 @@ void network::connect_failed(const network_info& where,
 }
 
 void network::redial_after(const network_info& where) {
+  BROKER_INFO("[{}] redialling {} in {} s", owner_.log_name(), where,
+              where.retry.count());
   auto timer = std::make_shared<asio::steady_timer>(io_, where.retry);
   timer->async_wait([this, timer, where](std::error_code ec) {
     if (!ec && !owner_.is_shutdown())

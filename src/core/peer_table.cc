@@ -8,6 +8,8 @@
 #include "core/core.hh"
 #include "core/filter.hh"
 #include "core/router.hh"
+#include "data/log_format.hh"
+#include "log/log.hh"
 #include "net/connection.hh"
 
 namespace broker::detail {
@@ -60,6 +62,8 @@ void peer_table::establish(uint32_t slot) {
   auto& peer = slots_[slot];
   if (!peer.established) {
     peer.established = true;
+    BROKER_INFO("[{}] peered with {} in memory", settings_.name,
+                peer.info.node);
     routes_.emit<sc::peer_added>(peer.info, "handshake successful");
   }
 }
@@ -76,6 +80,8 @@ void peer_table::extend_filter(const filter_type& topics) {
 }
 
 void peer_table::broadcast_filter() {
+  BROKER_DEBUG("[{}] our filter is now [{}]", settings_.name,
+               fmt::join(filter_, ", "));
   for (auto& peer : slots_) {
     if (peer.conn && peer.established) {
       peer.conn->send_filter(filter_);
@@ -91,6 +97,8 @@ void peer_table::broadcast_filter() {
 }
 
 void peer_table::on_filter_update(node_id from, filter_type filter) {
+  BROKER_DEBUG("[{}] in-memory peer {} subscribes to [{}]", settings_.name,
+               from, fmt::join(filter, ", "));
   if (auto slot = find(from); slot != npos)
     set_filter(slot, std::move(filter));
 }
@@ -105,6 +113,8 @@ void peer_table::request_peering(const std::shared_ptr<core>& other,
     done->set_value(slots_[slot].established);
     return;
   }
+  BROKER_INFO("[{}] asking {} to peer in memory", settings_.name,
+              other->id());
   auto slot = add_slot(other, true);
   slots_[slot].info.network = std::move(dialed);
   auto self = owner_.shared_from_this();
@@ -122,6 +132,8 @@ void peer_table::on_peer_request(std::shared_ptr<core> from,
     done->set_value(false);
     return;
   }
+  BROKER_INFO("[{}] accepting an in-memory peering from {}", settings_.name,
+              from->id());
   auto slot = find(from->id());
   if (slot == npos) {
     slot = add_slot(from, false);
@@ -173,6 +185,8 @@ std::optional<network_info> peer_table::on_peer_gone(node_id from) {
   bool redial = slots_[slot].outbound && info.network
                 && info.network->retry.count() > 0;
   drop(slot);
+  BROKER_INFO("[{}] in-memory peering with {} ended: the peer went away{}",
+              settings_.name, info.node, redial ? "; redialling" : "");
   if (established)
     routes_.emit<sc::peer_lost>(info, "lost connection to remote peer");
   if (redial)
@@ -185,6 +199,7 @@ std::optional<network_info> peer_table::on_peer_gone(node_id from) {
 bool peer_table::unpeer(const node_id& id) {
   auto slot = find(id);
   if (slot == npos) {
+    BROKER_INFO("[{}] cannot unpeer from {}: not a peer", settings_.name, id);
     routes_.emit(error{ec::peer_invalid, endpoint_info{id, std::nullopt},
                        "cannot unpeer from unknown peer"});
     return false;
@@ -202,6 +217,8 @@ bool peer_table::unpeer(const std::string& address, uint16_t port) {
       return true;
     }
   }
+  BROKER_INFO("[{}] cannot unpeer from {}:{}: not a peer", settings_.name,
+              address, port);
   routes_.emit(error{ec::peer_invalid,
                      endpoint_info{node_id{}, network_info{address, port}},
                      "cannot unpeer from unknown peer"});
@@ -211,6 +228,8 @@ bool peer_table::unpeer(const std::string& address, uint16_t port) {
 void peer_table::unpeer_slot(uint32_t slot) {
   auto info = slots_[slot].info;
   bool established = slots_[slot].established;
+  BROKER_INFO("[{}] peering with {} ended: unpeered", settings_.name,
+              info.node);
   if (auto& conn = slots_[slot].conn) {
     conns_.forget(*conn);
     conn->say_goodbye();
@@ -275,10 +294,17 @@ void peer_table::handle_overflow(uint32_t slot, size_t count) {
     });
   }
   drop(slot);
+  BROKER_WARNING("[{}] peering with {} ended: its buffer overflowed "
+                 "(policy disconnect)",
+                 settings_.name, info.node);
   routes_.emit<sc::peer_removed>(info, "removed connection to remote peer");
 }
 
 void peer_table::report_drops(const endpoint_info& info, size_t count) {
+  BROKER_WARNING("[{}] buffer toward peer {} full: dropped {} messages "
+                 "(policy {})",
+                 settings_.name, info.node, count,
+                 to_string(settings_.peer_policy));
   routes_.emit(error{ec::unspecified, info,
                      "peer buffer full: dropped " + std::to_string(count)
                        + " messages (policy "

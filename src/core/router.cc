@@ -10,6 +10,8 @@
 #include "core/core.hh"
 #include "core/peer_table.hh"
 #include "core/remember.hh"
+#include "data/log_format.hh"
+#include "log/log.hh"
 #include "net/connection.hh"
 
 namespace broker::detail {
@@ -38,8 +40,13 @@ void router::route_local(publish_request& req) {
   if (env.targeted) {
     auto slot = peers_.find(*req.target);
     if (slot == peer_table::npos || !peers_[slot].established) {
-      if (!is_command(env.msg))
-        return; // No such peer: upstream logs and drops as well.
+      if (!is_command(env.msg)) {
+        // No such peer: upstream logs and drops as well.
+        BROKER_DEBUG("[{}] dropping a message on {} for an endpoint that "
+                     "is not a peer",
+                     settings_.name, env.msg.get_topic());
+        return;
+      }
       // A store's reply to an endpoint that is not a direct peer: by topic,
       // the command names its receiver (docs/stores.md).
       env.targeted = false;
@@ -150,6 +157,8 @@ void router::forward_to_peers(envelope&& env, uint32_t except) {
 }
 
 void router::flush() {
+  if (log::enabled(log::level::debug))
+    log_batches();
   for (auto slot : touched_subs_) {
     auto& sub = subs_[slot];
     if (!sub.queue) {
@@ -223,18 +232,57 @@ void router::send_to_connection(uint32_t slot, bool shared) {
   peer.conn->flush();
   peer.pending.clear();
   if (unencodable > 0)
+    BROKER_WARNING("[{}] {} message(s) exceed the wire format's limits and "
+                   "were not sent to peer {}",
+                   settings_.name, unencodable, peer.info.node);
+  if (unencodable > 0)
     emit(error{ec::invalid_data, peer.info,
                std::to_string(unencodable)
                  + " message(s) exceed the wire format's limits and were "
                    "not sent to this peer"});
 }
 
+void router::log_batches() const {
+  // Per batch at debug; per message at trace, from here too, so that the
+  // per-message code (route_local, route_incoming) has no log check.
+  auto each = log::enabled(log::level::trace);
+  size_t to_subs = 0;
+  for (auto slot : touched_subs_) {
+    to_subs += subs_[slot].pending.size();
+    if (each)
+      for (auto& msg : subs_[slot].pending)
+        BROKER_TRACE("[{}] to local subscriber {}: {} {}", settings_.name,
+                     slot, msg.get_topic(), abbreviated(msg.get_data()));
+  }
+  if (to_subs > 0)
+    BROKER_DEBUG("[{}] delivering {} messages to {} local subscribers",
+                 settings_.name, to_subs, touched_subs_.size());
+  for (auto slot : touched_peers_) {
+    auto& peer = peers_[slot];
+    if (peer.pending.empty())
+      continue;
+    BROKER_DEBUG("[{}] sending {} messages to peer {} (first on {})",
+                 settings_.name, peer.pending.size(), peer.info.node,
+                 peer.pending.front().msg.get_topic());
+    if (each)
+      for (auto& env : peer.pending)
+        BROKER_TRACE("[{}] to peer {}: {} (origin {}, ttl {}) {}",
+                     settings_.name, peer.info.node, env.msg.get_topic(),
+                     env.origin, env.ttl, abbreviated(env.msg.get_data()));
+  }
+}
+
 void router::report_overflows() {
-  for (auto [slot, drops] : overflows_)
+  for (auto [slot, drops] : overflows_) {
+    BROKER_WARNING("[{}] subscriber buffer full: dropped {} messages "
+                   "(policy {})",
+                   settings_.name, drops,
+                   to_string(settings_.subscriber_policy));
     emit(error{ec::unspecified,
                "subscriber buffer full: dropped " + std::to_string(drops)
                  + " messages (policy "
                  + to_string(settings_.subscriber_policy) + ")"});
+  }
   overflows_.clear();
 }
 

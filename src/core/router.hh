@@ -110,6 +110,8 @@ private:
   void flush_peers();
   void send_to_connection(uint32_t slot, bool shared);
   void report_overflows();
+  /// The debug log's line per flush: what goes where.
+  void log_batches() const;
   /// Bumps the route version and refreshes the watched local interests.
   void local_routes_changed();
 

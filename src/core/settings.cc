@@ -7,6 +7,7 @@
 
 #include "broker/convert.hh"
 #include "broker/defaults.hh"
+#include "data/log_format.hh"
 
 namespace broker::detail {
 
@@ -56,6 +57,7 @@ net::connection_timing timing_settings(const configuration& cfg) {
 core_settings core_settings::from(const configuration& cfg) {
   core_settings result;
   result.id = node_id::random();
+  result.name = log_name(result.id);
   result.ttl = static_cast<uint16_t>(
     std::clamp<unsigned>(cfg.options().ttl, 1, UINT16_MAX));
   result.forward = cfg.options().forward;

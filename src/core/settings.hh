@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "broker/configuration.hh"
 #include "broker/node_id.hh"
@@ -28,6 +29,8 @@ struct core_settings {
   std::chrono::milliseconds call_timeout{10'000};
   /// Peer in memory with endpoints of this process reached by address.
   bool shortcut = true;
+  /// How log lines name this endpoint (data/log_format.hh).
+  std::string name;
 
   /// Reads `cfg`; the id is a fresh random one.
   static core_settings from(const configuration& cfg);

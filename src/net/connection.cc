@@ -7,8 +7,10 @@
 #include <atomic>
 #include <cstring>
 
+#include "data/log_format.hh"
 #include "format/data_reader.hh"
 #include "format/frame.hh"
+#include "log/log.hh"
 
 namespace broker::net {
 
@@ -188,6 +190,7 @@ void connection::say_goodbye() {
     close();
     return;
   }
+  BROKER_DEBUG("[{}] saying goodbye to {}", detail::log_name(me_.id), peer_);
   state_ = state::leaving;
   bye_sent_ = clock::now();
   bye_payload_ = format::bye_payload(next_bye_id());
@@ -218,6 +221,8 @@ void connection::shut() {
 void connection::flush() {
   if (!writing_.empty() || out_.empty() || closed_)
     return;
+  BROKER_DEBUG("[{}] writing {} bytes ({} data messages) to {}",
+               detail::log_name(me_.id), out_.size(), out_msgs_, peer_);
   writing_.swap(out_);
   out_data_.clear();
   out_msgs_ = 0;
@@ -254,6 +259,7 @@ void connection::tick() {
     return;
   if (state_ == state::ready
       && now - last_tx_ >= timing_.heartbeat_interval) {
+    BROKER_TRACE("[{}] heartbeat to {}", detail::log_name(me_.id), peer_);
     auto payload = format::heartbeat_payload(++heartbeats_);
     send_ping(format::msg_type::ping, peer_, payload.data(), payload.size());
     flush();
@@ -313,6 +319,7 @@ void connection::read_some() {
 
 void connection::handle_input() {
   size_t pos = 0;
+  size_t frames = 0;
   while (!closed_) {
     // The phase can change between two frames of one read: bytes after the
     // last handshake message are node messages.
@@ -330,6 +337,7 @@ void connection::handle_input() {
     }
     auto body = in_.data() + pos + format::frame_prefix_size;
     pos += format::frame_prefix_size + size;
+    ++frames;
     if (status == format::frame_status::skip)
       continue;
     bool ok = phase == format::frame_phase::node
@@ -340,6 +348,8 @@ void connection::handle_input() {
   }
   if (closed_)
     return;
+  BROKER_DEBUG("[{}] read {} frames ({} bytes) from {}",
+               detail::log_name(me_.id), frames, pos, peer_);
   // Keep the partial frame at the front for the next read.
   std::memmove(in_.data(), in_.data() + pos, in_used_ - pos);
   in_used_ -= pos;
@@ -482,6 +492,8 @@ bool connection::handle_routing_update(const format::node_view& msg) {
     fail(error{ec::invalid_data, "malformed routing_update"});
     return false;
   }
+  BROKER_DEBUG("[{}] {} subscribes to [{}]", detail::log_name(me_.id), peer_,
+               fmt::join(filter, ", "));
   cbs_.on_filter(*this, std::move(filter));
   return !closed_;
 }
@@ -499,6 +511,8 @@ void connection::learned_extensions(const format::peer_extensions& theirs) {
   ext_ = theirs;
   if (compact_out_)
     return;
+  BROKER_DEBUG("[{}] {} is one of ours: switching to compact frames",
+               detail::log_name(me_.id), peer_);
   // The peer is ours: announce compact frames, then write only those. The
   // announcement goes out before anything compact, in the same order.
   const uint8_t version = 1;
@@ -526,6 +540,9 @@ bool connection::handle_pong(const format::node_view& msg) {
 void connection::fail(error err) {
   if (closed_)
     return;
+  BROKER_DEBUG("[{}] connection to {} at {}:{} failed: {}",
+               detail::log_name(me_.id), peer_, address_, port_,
+               err.message());
   closed_ = true;
   // A drop_conn queued by the handshake goes out if the socket takes it.
   if (writing_.empty() && !out_.empty())

@@ -4,6 +4,9 @@
 #include "net/connection.hh"
 #include "net/connection_state.hh"
 
+#include "data/log_format.hh"
+#include "log/log.hh"
+
 namespace broker::net {
 
 namespace {
@@ -105,6 +108,8 @@ bool connection::handle_handshake_frame(const uint8_t* body, size_t size) {
 
 bool connection::on_hello(const format::hello_msg& msg) {
   peer_ = msg.sender;
+  BROKER_DEBUG("[{}] hello from {} at {}:{}", detail::log_name(me_.id), peer_,
+               address_, port_);
   if (peer_ == me_.id) {
     self_ = true;
     fail(error{ec::peer_invalid, "connected to itself"});
@@ -126,6 +131,8 @@ bool connection::on_hello(const format::hello_msg& msg) {
 
 bool connection::on_version_select(const format::version_select_msg& msg) {
   peer_ = msg.sender;
+  BROKER_DEBUG("[{}] version_select from {} at {}:{}", detail::log_name(me_.id),
+               peer_, address_, port_);
   if (peer_ == me_.id || is_originator(me_.id, peer_))
     // Only the smaller id may select: the peer broke the protocol.
     return protocol_error(drop_code::logic_error,
@@ -152,6 +159,8 @@ bool connection::commit(bool originator) {
   auto decision = cbs_.on_commit(*this, peer_, originator);
   if (decision == commit_decision::proceed)
     return true;
+  BROKER_DEBUG("[{}] dropping the connection to {}: {}",
+               detail::log_name(me_.id), peer_, text_for(decision));
   format::write_drop_conn({me_.id, code_for(decision), text_for(decision)},
                           out_);
   redundant_ = decision == commit_decision::redundant;

@@ -4,6 +4,7 @@
 #include "store/clone_store.hh"
 
 #include "broker/status.hh"
+#include "log/log.hh"
 
 namespace broker::detail {
 
@@ -45,6 +46,9 @@ void clone_store::on_ack_clone(const format::entity_id& from,
     in.handle_handshake(from, hs); // a repeat: acknowledged, not loaded
     return;
   }
+  BROKER_INFO("[{}] store {}: clone {} with master {} ({} entries)",
+              log_name(), name(), master_ ? "resynchronised" : "attached",
+              format::to_string(from), x.state.size());
   // The snapshot goes in first: the events the handshake releases from the
   // consumer's buffer apply on top of it.
   load_snapshot(x.state, from);
@@ -76,6 +80,7 @@ void clone_store::open_writer() {
 // -- finding the master ------------------------------------------------------------
 
 void clone_store::attach() {
+  BROKER_DEBUG("[{}] store {}: clone asks for its master", log_name(), name());
   input_.channel().attach();
 }
 
@@ -98,12 +103,16 @@ void clone_store::on_input_failure(channel::failure why) {
   }
   // The master lost events we missed: start over from a fresh snapshot,
   // serving the current copy meanwhile.
+  BROKER_INFO("[{}] store {}: clone missed updates, resynchronising",
+              log_name(), name());
   attach();
 }
 
 void clone_store::master_lost() {
   if (!master_)
     return;
+  BROKER_INFO("[{}] store {}: clone lost its master {}; looking for one",
+              log_name(), name(), format::to_string(*master_));
   // Unacknowledged writes stay in the writer channel for the next master.
   writes_.channel().drop(*master_);
   master_.reset();

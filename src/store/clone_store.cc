@@ -2,6 +2,7 @@
 
 #include <unordered_set>
 
+#include "log/log.hh"
 #include "store/event_builder.hh"
 #include "store/value_ops.hh"
 
@@ -212,6 +213,9 @@ void clone_store::fail_pending(const error& why) {
 }
 
 void clone_store::give_up() {
+  BROKER_WARNING("[{}] store {}: clone without a master for {} s, now stale",
+                 log_name(), name(),
+                 std::chrono::duration<double>(timing_.stale_interval).count());
   stale_ = true;
   gave_up_ = true;
   // Requests would otherwise wait for a master that may never come back,

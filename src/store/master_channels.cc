@@ -3,6 +3,7 @@
 // through this master.
 #include "store/master_store.hh"
 
+#include "log/log.hh"
 #include "store/command_convert.hh"
 
 namespace broker::detail {
@@ -35,6 +36,8 @@ master_store::make_ack_clone(const channel::handshake& hs) {
   // The state as of now, which is the state at `offset`: the master numbers
   // and applies on this thread only.
   if (auto snap = backend_->snapshot()) {
+    BROKER_INFO("[{}] store {}: snapshot of {} entries to a clone (offset {})",
+                log_name(), name(), snap->size(), hs.offset);
     result.state.reserve(snap->size());
     for (auto& [key, value] : *snap)
       result.state.emplace_back(key, value);
@@ -62,14 +65,18 @@ void master_store::dispatch(format::internal_command&& cmd) {
       w->handle_event(from, cmd.seq, std::move(cmd.content));
     return;
   }
-  if (auto x = content_as<format::nack_command>(cmd))
+  if (auto x = content_as<format::nack_command>(cmd)) {
+    if (x->seqs.size() == 1 && x->seqs.front() == 0)
+      BROKER_INFO("[{}] store {}: clone {} asks to attach", log_name(), name(),
+                  format::to_string(from));
     clones_.channel().handle_nack(from, x->seqs);
-  else if (auto x = content_as<format::cumulative_ack_command>(cmd))
+  } else if (auto x = content_as<format::cumulative_ack_command>(cmd)) {
     clones_.channel().handle_ack(from, x->seq);
-  else if (auto x = content_as<format::attach_writer_command>(cmd))
+  } else if (auto x = content_as<format::attach_writer_command>(cmd)) {
     attach_writer(from, *x);
-  else
+  } else {
     on_writer_control(cmd);
+  }
 }
 
 void master_store::on_writer_control(const format::internal_command& cmd) {
@@ -87,6 +94,8 @@ void master_store::attach_writer(const format::entity_id& id,
                                  const format::attach_writer_command& x) {
   auto i = writers_.find(id);
   if (i == writers_.end()) {
+    BROKER_DEBUG("[{}] store {}: writer channel from {}", log_name(), name(),
+                 format::to_string(id));
     auto sink = [this](format::internal_command&& cmd, const node_id* to) {
       send(std::move(cmd), to);
     };
@@ -95,6 +104,8 @@ void master_store::attach_writer(const format::entity_id& id,
         on_mutation(std::move(*cmd));
     };
     auto failed = [this, id](channel::failure) {
+      BROKER_INFO("[{}] store {}: writer {} gone", log_name(), name(),
+                  format::to_string(id));
       failed_writers_.push_back(id);
     };
     auto link = std::make_unique<consumer_link>(entity(), sink, deliver,

@@ -7,8 +7,10 @@
 #include <future>
 
 #include "broker/convert.hh"
+#include "data/log_format.hh"
 #include "format/frame.hh"
 #include "format/node_message.hh"
+#include "log/log.hh"
 #include "runtime/spin_loop.hh"
 #include "runtime/subscriber_queue.hh"
 
@@ -130,6 +132,8 @@ void store_frontend::watch_queue() {
 
 void store_frontend::drain_queue() {
   auto msgs = queue_->pop_all();
+  BROKER_DEBUG("[{}] store {}: {} commands in", log_name(), name_,
+               msgs.size());
   begin_batch();
   for (auto& msg : msgs)
     on_message(msg);
@@ -139,6 +143,8 @@ void store_frontend::drain_queue() {
 
 void store_frontend::flush_outgoing() {
   if (!outgoing_.empty()) {
+    BROKER_DEBUG("[{}] store {}: {} commands out", log_name(), name_,
+                 outgoing_.size());
     core_->publish(outgoing_);
     outgoing_.clear();
   }
@@ -195,6 +201,7 @@ bool store_frontend::wants_events() const noexcept {
 }
 
 void store_frontend::report(error err) {
+  BROKER_WARNING("[{}] {}", log_name(), err.message());
   core_->report_error(std::move(err));
 }
 
@@ -229,7 +236,14 @@ store_frontend::decode(const data_message& msg) {
                                      + cmd.error().message()});
     return std::nullopt;
   }
+  BROKER_TRACE("[{}] store {}: {} from {} (seq {})", log_name(), name_,
+               format::content_name(cmd->content),
+               format::to_string(cmd->sender), cmd->seq);
   return std::move(*cmd);
+}
+
+std::string store_frontend::log_name() const {
+  return detail::log_name(id_.endpoint);
 }
 
 std::string store_frontend::describe(const data& key) const {

@@ -49,6 +49,9 @@ public:
 
   const publisher_id& id() const noexcept { return id_; }
 
+  /// How log lines name this store's endpoint (data/log_format.hh).
+  std::string log_name() const;
+
   virtual frontend kind() const noexcept = 0;
 
   /// Subscribes to `topics` and starts the thread.
