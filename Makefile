@@ -14,8 +14,11 @@ build: deps
 	cmake -S . -B build $(CMAKE_COMMON) >/dev/null
 	cmake --build build -j$(JOBS)
 
+# The demo program, then the manual's Zeek ping/pong between two broker-node
+# processes (tools/demo-ping-pong.sh).
 demo: build
 	./build/examples/broker-demo
+	bash tools/demo-ping-pong.sh build
 
 # Every suite; the last line is the combined `N passed, N failed` summary.
 test: deps

@@ -2,7 +2,8 @@
 # Runs every benchmark executable (bench-*) in <build-dir>/bench, one after
 # the other, then the TCP benchmark between two broker-node processes
 # (bench/tcp.py), then the Python throughput script if the build has the
-# Python package, and exits non-zero if any of them fails.
+# Python package, then Zeek events between two broker-benchmark processes
+# (bench/broker_benchmark.py), and exits non-zero if any of them fails.
 #
 # Usage: bench/run.sh <build-dir> [extra benchmark flags...]
 # e.g.   bench/run.sh build-bench --benchmark_repetitions=3
@@ -49,6 +50,13 @@ node="$build/tools/node/broker-node"
 echo "== tcp (broker-node pairs) =="
 if ! /usr/bin/python3 "$(dirname "$0")/tcp.py" "$node"; then
   echo "bench: tcp failed" >&2
+  status=1
+fi
+# Zeek events between two broker-benchmark processes, with broker-node's
+# small messages as the baseline (bench/broker_benchmark.py).
+echo "== broker-benchmark (event types 1-3, broker-node baseline) =="
+if ! /usr/bin/python3 "$(dirname "$0")/broker_benchmark.py" "$build"; then
+  echo "bench: broker_benchmark.py failed" >&2
   status=1
 fi
 exit $status

@@ -3,6 +3,7 @@
 
 #include "modes.hh"
 #include "output.hh"
+#include "peering.hh"
 
 namespace broker::node {
 
@@ -29,11 +30,14 @@ public:
     if (sub_)
       loop.watch(*sub_, [](const data_message& msg) { print_message(msg); });
     if (opts_.mode == node_mode::publish)
-      loop.watch_stdin([this](std::string_view line) {
-        ep_.publish(opts_.topics.front(), std::string{line});
-      });
+      loop.watch_stdin(
+        [this](std::string_view line) {
+          ep_.publish(opts_.topics.front(), std::string{line});
+        },
+        print_stdin_eof);
     else if (opts_.mode == node_mode::pubsub)
-      loop.watch_stdin([this](std::string_view line) { publish_line(line); });
+      loop.watch_stdin([this](std::string_view line) { publish_line(line); },
+                       print_stdin_eof);
     loop.run(nullptr);
     return 0;
   }
@@ -64,17 +68,7 @@ std::unique_ptr<mode_runner> make_interactive_mode(const node_options& opts,
 
 bool wait_for_subscriber(endpoint& ep, event_loop& loop, const topic& t,
                          double timeout_s) {
-  auto matches = [&] {
-    auto filters = ep.peer_subscriptions();
-    return std::any_of(filters.begin(), filters.end(),
-                       [&](const topic& f) { return f.prefix_of(t); });
-  };
-  auto deadline = event_loop::clock::now()
-                  + std::chrono::duration_cast<event_loop::clock::duration>(
-                    std::chrono::duration<double>{timeout_s});
-  // Filters arrive without a status event, hence the tick.
-  auto outcome = loop.run(matches, deadline, std::chrono::milliseconds{10});
-  bool ok = outcome == event_loop::outcome::done;
+  bool ok = tools::wait_for_subscriber(ep, loop, t, timeout_s);
   print_line(ok ? "ready" : "not_ready");
   return ok;
 }

@@ -8,6 +8,8 @@
 
 namespace broker::node {
 
+using tools::event_loop;
+
 /// A mode of the node. Construction subscribes and forwards, so it must
 /// happen before the node listens or dials: the hello then already carries
 /// the node's filter.
@@ -43,12 +45,15 @@ std::unique_ptr<mode_runner> make_traffic_mode(const node_options& opts,
 std::unique_ptr<mode_runner> make_store_mode(const node_options& opts,
                                              endpoint& ep);
 
-/// ping and pong (ping_pong_modes.cc).
+/// ping, pong and zeek-ping (ping_pong_modes.cc, zeek_ping_mode.cc).
 std::unique_ptr<mode_runner> make_ping_mode(const node_options& opts,
                                             endpoint& ep);
 
 std::unique_ptr<mode_runner> make_pong_mode(const node_options& opts,
                                             endpoint& ep);
+
+std::unique_ptr<mode_runner> make_zeek_ping_mode(const node_options& opts,
+                                                 endpoint& ep);
 
 /// Waits until a peer's filter matches `t`; prints `ready` (true) or
 /// `not_ready` (false: timeout or signal).

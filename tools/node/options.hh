@@ -21,7 +21,8 @@ enum class node_mode {
   generate,  // publishes n messages, paced by a sink's acknowledgements
   sink,      // counts n messages, acknowledges them, prints the rate
   ping,      // n round trips with a pong node, prints the RTT percentiles
-  pong,      // answers pings until it receives "stop"
+  pong,      // answers pings (also Zeek `ping` events) until "stop"
+  zeek_ping, // sends Zeek `ping(n)` events, prints the `pong` answers
   store_master, // --store-master: a store master driven by stdin commands
   store_clone,  // --store-clone: a store clone driven by stdin commands
 };
@@ -36,6 +37,14 @@ struct node_options {
   std::vector<topic> topics;
   std::vector<network_info> peers;
   std::optional<uint16_t> local_port;
+  /// Where pong answers go; unset: the topic the ping arrived on.
+  std::optional<topic> pong_topic;
+  /// Stores attached next to the mode (upstream's --master-stores and
+  /// --clone-stores): memory masters and clones with default intervals.
+  std::vector<std::string> master_stores;
+  std::vector<std::string> clone_stores;
+  /// --endpoint-id: the id the endpoint must have (checked after start).
+  std::string endpoint_id;
   std::string local_address = "127.0.0.1";
   /// Seconds between connection attempts; 0 = one attempt per peer.
   uint32_t retry_s = 1;
@@ -65,15 +74,12 @@ struct node_options {
   configuration config;
 };
 
-/// Parses the command line. `--broker.*` arguments become settings of
-/// `config`; everything else goes to CLI11. Exits the process on --help or
-/// a usage error (status 2).
+/// Parses the command line. `--broker.*`, `--caf.*` and `--config-file`
+/// go to `config`; everything else to CLI11. Exits the process on --help
+/// (status 0) or a usage error (status 2, tools/common/cli.hh).
 node_options parse_options(int argc, char** argv);
 
 /// The topic a sink acknowledges on and a generator listens to.
 topic ack_topic(const node_options& opts);
-
-/// Parses `host:port`, `[v6]:port` or `tcp://host:port`.
-std::optional<network_info> parse_peer(std::string str, uint32_t retry_s);
 
 } // namespace broker::node

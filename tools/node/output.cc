@@ -42,6 +42,10 @@ void print_event(const status_variant& event) {
   }
 }
 
+void print_stdin_eof() {
+  print_line("stdin_eof");
+}
+
 void print_message(const data_message& msg) {
   print_line("message " + get_topic(msg).string() + ' '
              + to_string(get_data(msg)));

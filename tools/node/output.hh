@@ -17,6 +17,9 @@ void print_line(const std::string& line);
 /// `error <code> <node|-> <address:port|-> <message>` for errors.
 void print_event(const status_variant& event);
 
+/// `stdin_eof`: the node's stdin closed.
+void print_stdin_eof();
+
 /// `message <topic> <data>`, the data in to_string form.
 void print_message(const data_message& msg);
 

@@ -1,11 +1,14 @@
 // Round trips: ping publishes `["ping", id, "x" * size]` and waits for
 // `["pong", id]` before the next one (as upstream's broker-node); "stop"
-// ends the pong node.
+// ends the pong node. The pong node also answers Zeek `ping` events with
+// `pong` events carrying the same arguments, as `zeek ping.zeek` from the
+// manual's example does.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <numeric>
 
+#include "broker/zeek.hh"
 #include "modes.hh"
 #include "output.hh"
 
@@ -107,20 +110,40 @@ public:
   pong_mode(const node_options& opts, endpoint& ep) : subscribing_mode(opts, ep) {}
 
   int run(event_loop& loop) override {
-    bool stopped = false;
-    size_t answered = 0;
-    loop.watch(sub_, [&](const data_message& msg) {
-      if (auto id = tagged_id(get_data(msg), "ping")) {
-        ep_.publish(opts_.topics.front(), vector{std::string{"pong"}, *id});
-        ++answered;
-      } else if (get_data(msg) == data{std::string{"stop"}}) {
-        stopped = true;
-      }
-    });
-    loop.run([&] { return stopped; });
-    print_line("pong_stats answered=" + std::to_string(answered));
+    loop.watch(sub_, [this](const data_message& msg) { answer(msg); });
+    loop.run([this] { return stopped_; });
+    print_line("pong_stats answered=" + std::to_string(answered_)
+               + " events=" + std::to_string(events_));
     return 0;
   }
+
+private:
+  void answer(const data_message& msg) {
+    const auto& x = get_data(msg);
+    auto where = opts_.pong_topic ? *opts_.pong_topic : get_topic(msg);
+    if (auto id = tagged_id(x, "ping")) {
+      reply(where, vector{std::string{"pong"}, *id});
+    } else if (zeek::Message::type(x) == zeek::Message::Event) {
+      zeek::Event ev{x};
+      if (ev.valid() && ev.name() == "ping") {
+        reply(where, zeek::Event{"pong", ev.args()});
+        ++events_;
+      }
+    } else if (x == data{std::string{"stop"}}) {
+      stopped_ = true;
+    }
+  }
+
+  void reply(const topic& where, data x) {
+    if (opts_.verbose)
+      print_line("answered " + where.string() + ' ' + to_string(x));
+    ep_.publish(where, std::move(x));
+    ++answered_;
+  }
+
+  bool stopped_ = false;
+  size_t answered_ = 0;
+  size_t events_ = 0;
 };
 
 } // namespace

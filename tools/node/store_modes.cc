@@ -3,6 +3,8 @@
 // printed in the order of the commands, so a test can use any query (or
 // `echo`) as a fence behind the commands before it.
 #include <cctype>
+#include <chrono>
+#include <cstdlib>
 #include <sstream>
 
 #include "broker/backend.hh"
@@ -12,6 +14,7 @@
 #include "broker/store.hh"
 #include "broker/store_event.hh"
 #include "broker/topic.hh"
+#include "addresses.hh"
 #include "modes.hh"
 #include "output.hh"
 
@@ -31,6 +34,16 @@ data parse_token(const std::string& tok) {
     if (auto x = from_string<integer>(tok))
       return data{*x};
   return data{tok};
+}
+
+/// Seconds (`30`, `0.5`) as an expiry; nothing unless positive.
+std::optional<timespan> parse_expiry(const std::string& tok) {
+  char* end = nullptr;
+  auto secs = std::strtod(tok.c_str(), &end);
+  if (tok.empty() || *end != '\0' || !(secs > 0))
+    return std::nullopt;
+  return std::chrono::duration_cast<timespan>(
+    std::chrono::duration<double>{secs});
 }
 
 std::string answer_text(const expected<data>& x) {
@@ -81,7 +94,8 @@ public:
     if (!store_)
       return 1;
     loop.watch(events_, print_store_event);
-    loop.watch_stdin([this](std::string_view line) { command(line); });
+    loop.watch_stdin([this](std::string_view line) { command(line); },
+                     print_stdin_eof);
     loop.run(nullptr);
     return 0;
   }
@@ -113,15 +127,28 @@ private:
 
   /// Returns false for an unknown command or a wrong number of arguments.
   bool dispatch(const std::string& cmd, const std::vector<std::string>& a) {
-    auto& s = *store_;
-    auto arg = [&](size_t i) { return parse_token(a[i]); };
     if (cmd == "echo") {
       std::string text;
       for (auto& x : a)
         text += (text.empty() ? "" : " ") + x;
       print_line("echo " + text);
-    } else if (cmd == "put" && a.size() == 2) {
-      s.put(arg(0), arg(1));
+      return true;
+    }
+    if ((cmd == "peer" || cmd == "unpeer") && a.size() == 1)
+      return peering(cmd, a[0]);
+    return mutation(cmd, a) || query(cmd, a);
+  }
+
+  /// put, erase, increment, decrement, clear, append, insert_into,
+  /// remove_from, push, pop. `put K V S` expires the entry after S seconds.
+  bool mutation(const std::string& cmd, const std::vector<std::string>& a) {
+    auto& s = *store_;
+    auto arg = [&](size_t i) { return parse_token(a[i]); };
+    if (cmd == "put" && (a.size() == 2 || a.size() == 3)) {
+      std::optional<timespan> expiry;
+      if (a.size() == 3 && !(expiry = parse_expiry(a[2])))
+        return false;
+      s.put(arg(0), arg(1), expiry);
     } else if (cmd == "erase" && a.size() == 1) {
       s.erase(arg(0));
     } else if (cmd == "increment" && a.size() == 2) {
@@ -130,7 +157,30 @@ private:
       s.decrement(arg(0), arg(1));
     } else if (cmd == "clear" && a.empty()) {
       s.clear();
-    } else if (cmd == "get" && a.size() == 1) {
+    } else if (cmd == "append" && a.size() == 2) {
+      s.append(arg(0), data{a[1]});
+    } else if (cmd == "insert_into" && (a.size() == 2 || a.size() == 3)) {
+      if (a.size() == 2)
+        s.insert_into(arg(0), arg(1));
+      else
+        s.insert_into(arg(0), arg(1), arg(2));
+    } else if (cmd == "remove_from" && a.size() == 2) {
+      s.remove_from(arg(0), arg(1));
+    } else if (cmd == "push" && a.size() == 2) {
+      s.push(arg(0), arg(1));
+    } else if (cmd == "pop" && a.size() == 1) {
+      s.pop(arg(0));
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  /// get, exists, put_unique, keys, dump: one answer line each.
+  bool query(const std::string& cmd, const std::vector<std::string>& a) {
+    auto& s = *store_;
+    auto arg = [&](size_t i) { return parse_token(a[i]); };
+    if (cmd == "get" && a.size() == 1) {
       print_line("get " + a[0] + " -> " + answer_text(s.get(arg(0))));
     } else if (cmd == "exists" && a.size() == 1) {
       print_line("exists " + a[0] + " -> " + answer_text(s.exists(arg(0))));
@@ -141,17 +191,20 @@ private:
       print_line("keys " + answer_text(s.keys()));
     } else if (cmd == "dump" && a.empty()) {
       print_line("dump " + dump());
-    } else if ((cmd == "peer" || cmd == "unpeer") && a.size() == 1) {
-      auto where = parse_peer(a[0], opts_.retry_s);
-      if (!where)
-        return false;
-      if (cmd == "peer")
-        ep_.peer_nosync(where->address, where->port, where->retry);
-      else
-        ep_.unpeer_nosync(where->address, where->port);
     } else {
       return false;
     }
+    return true;
+  }
+
+  bool peering(const std::string& cmd, const std::string& address) {
+    auto where = tools::parse_peer(address, opts_.retry_s);
+    if (!where)
+      return false;
+    if (cmd == "peer")
+      ep_.peer_nosync(where->address, where->port, where->retry);
+    else
+      ep_.unpeer_nosync(where->address, where->port);
     return true;
   }
 

@@ -9,9 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 
-#include "output.hh"
-
-namespace broker::node {
+namespace broker::tools {
 
 namespace {
 
@@ -34,7 +32,7 @@ event_loop::event_loop(status_subscriber& statuses) : statuses_(statuses) {
   auto set = termination_signals();
   signal_fd_ = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
   if (signal_fd_ < 0)
-    std::perror("broker-node: signalfd");
+    std::perror("signalfd");
 }
 
 event_loop::~event_loop() {
@@ -46,17 +44,38 @@ void event_loop::watch(subscriber& sub, message_handler f) {
   subs_.push_back(watched{&sub, std::move(f)});
 }
 
-void event_loop::watch_stdin(line_handler f) {
+void event_loop::watch_fd(int fd, std::function<void()> f) {
+  unwatch_fd(fd);
+  fds_.push_back(watched_fd{fd, std::move(f)});
+}
+
+void event_loop::unwatch_fd(int fd) {
+  fds_.erase(std::remove_if(fds_.begin(), fds_.end(),
+                            [fd](const watched_fd& w) { return w.fd == fd; }),
+             fds_.end());
+}
+
+void event_loop::watch_stdin(line_handler f, std::function<void()> at_eof) {
   on_line_ = std::move(f);
+  at_eof_ = std::move(at_eof);
   stdin_open_ = true;
 }
 
 void event_loop::drain_statuses() {
   for (auto& event : statuses_.poll()) {
-    print_event(event);
+    if (printer_)
+      printer_(event);
     if (on_status_)
       on_status_(event);
   }
+}
+
+bool event_loop::poll_now() {
+  drain_statuses();
+  signalfd_siginfo info;
+  if (signal_fd_ >= 0 && read(signal_fd_, &info, sizeof(info)) > 0)
+    signalled_ = true;
+  return signalled_;
 }
 
 void event_loop::read_stdin() {
@@ -69,7 +88,8 @@ void event_loop::read_stdin() {
     if (!partial_line_.empty())
       on_line_(partial_line_);
     partial_line_.clear();
-    print_line("stdin_eof");
+    if (at_eof_)
+      at_eof_();
     return;
   }
   partial_line_.append(buf, static_cast<size_t>(n));
@@ -102,8 +122,7 @@ event_loop::run(const std::function<bool()>& done,
                 std::optional<clock::time_point> deadline,
                 std::optional<std::chrono::milliseconds> tick) {
   for (;;) {
-    drain_statuses();
-    if (signalled_)
+    if (poll_now())
       return outcome::signalled;
     if (done && done())
       return outcome::done;
@@ -114,22 +133,36 @@ event_loop::run(const std::function<bool()>& done,
     fds.push_back({statuses_.fd(), POLLIN, 0});
     for (auto& w : subs_)
       fds.push_back({w.sub->fd(), POLLIN, 0});
+    for (auto& w : fds_)
+      fds.push_back({w.fd, POLLIN, 0});
     if (stdin_open_)
       fds.push_back({STDIN_FILENO, POLLIN, 0});
     if (poll(fds.data(), fds.size(), poll_timeout(deadline, tick)) < 0
         && errno != EINTR) {
-      std::perror("broker-node: poll");
+      std::perror("poll");
       return outcome::signalled;
     }
-    if (fds[0].revents != 0)
-      signalled_ = true;
-    for (size_t i = 0; i < subs_.size(); ++i)
-      if (fds[2 + i].revents != 0)
-        for (auto& msg : subs_[i].sub->poll())
-          subs_[i].handler(msg);
-    if (stdin_open_ && fds.back().revents != 0)
+    size_t next = 2;
+    for (auto& w : subs_)
+      if (fds[next++].revents != 0)
+        for (auto& msg : w.sub->poll())
+          w.handler(msg);
+    // Handlers may watch or unwatch descriptors: look each one up again.
+    std::vector<int> ready;
+    for (size_t i = 0; i < fds_.size(); ++i)
+      if (fds[next + i].revents != 0)
+        ready.push_back(fds[next + i].fd);
+    for (int fd : ready) {
+      auto i = std::find_if(fds_.begin(), fds_.end(),
+                            [fd](const watched_fd& w) { return w.fd == fd; });
+      if (i != fds_.end()) {
+        auto handler = i->handler;
+        handler();
+      }
+    }
+    if (stdin_open_ && fds.back().fd == STDIN_FILENO && fds.back().revents != 0)
       read_stdin();
   }
 }
 
-} // namespace broker::node
+} // namespace broker::tools

@@ -11,11 +11,12 @@
 #include "broker/status_subscriber.hh"
 #include "broker/subscriber.hh"
 
-namespace broker::node {
+namespace broker::tools {
 
-/// The node's single-threaded loop: poll(2) over the status subscriber,
-/// the data subscribers, stdin and a signalfd for SIGINT/SIGTERM. Every
-/// status and error is printed before the mode's own handler sees it.
+/// A tool's single-threaded loop: poll(2) over the status subscriber, data
+/// subscribers, other descriptors, stdin and a signalfd for SIGINT/SIGTERM.
+/// Every status and error goes to the printer (if any) before the handler
+/// that on_status installed sees it.
 class event_loop {
 public:
   using clock = std::chrono::steady_clock;
@@ -36,12 +37,23 @@ public:
   event_loop(const event_loop&) = delete;
   event_loop& operator=(const event_loop&) = delete;
 
+  void set_printer(status_handler f) { printer_ = std::move(f); }
+
   void on_status(status_handler f) { on_status_ = std::move(f); }
 
   void watch(subscriber& sub, message_handler f);
 
-  /// Calls `f` for every line of stdin; prints `stdin_eof` at its end.
-  void watch_stdin(line_handler f);
+  /// Calls `f` whenever `fd` is readable, until unwatch_fd(fd).
+  void watch_fd(int fd, std::function<void()> f);
+
+  void unwatch_fd(int fd);
+
+  /// Calls `f` for every line of stdin (without its newline), then
+  /// `at_eof` once stdin is closed.
+  void watch_stdin(line_handler f, std::function<void()> at_eof = nullptr);
+
+  /// Whether stdin is still watched and open.
+  bool stdin_open() const noexcept { return stdin_open_; }
 
   /// Runs until `done()` holds (checked after every event and every
   /// `tick`), a signal arrives (then every later run returns at once), or
@@ -49,6 +61,10 @@ public:
   outcome run(const std::function<bool()>& done,
               std::optional<clock::time_point> deadline = std::nullopt,
               std::optional<std::chrono::milliseconds> tick = std::nullopt);
+
+  /// Handles pending statuses and signals without waiting; true once a
+  /// signal arrived. For loops that block elsewhere (subscriber::get).
+  bool poll_now();
 
   bool signalled() const noexcept { return signalled_; }
 
@@ -58,19 +74,27 @@ private:
     message_handler handler;
   };
 
+  struct watched_fd {
+    int fd;
+    std::function<void()> handler;
+  };
+
   void drain_statuses();
   void read_stdin();
   int poll_timeout(std::optional<clock::time_point> deadline,
                    std::optional<std::chrono::milliseconds> tick) const;
 
   status_subscriber& statuses_;
+  status_handler printer_;
   status_handler on_status_;
   std::vector<watched> subs_;
+  std::vector<watched_fd> fds_;
   line_handler on_line_;
+  std::function<void()> at_eof_;
   bool stdin_open_ = false;
   std::string partial_line_;
   int signal_fd_ = -1;
   bool signalled_ = false;
 };
 
-} // namespace broker::node
+} // namespace broker::tools
