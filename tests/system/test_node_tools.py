@@ -181,13 +181,11 @@ def test_store_insert_into_and_remove_from(cluster):
     node.expect(r"^get table -> \{b -> 2\}$")
 
 
-@pytest.mark.xfail(strict=True, reason="the library chooses endpoint ids "
-                   "itself; broker-node checks --endpoint-id and fails")
 def test_endpoint_id(cluster):
     wanted = "d207546e-7780-48f4-bfdf-f47f3c789dc6"
     node = cluster.start("n", "relay", ["/t"], extra=["--endpoint-id", wanted])
-    assert node.proc.wait(timeout=TIMEOUT) == 0
     assert node.node_id == wanted
+    assert node.proc.poll() is None
 
 
 def test_endpoint_id_must_be_a_uuid():
