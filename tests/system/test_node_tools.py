@@ -115,6 +115,21 @@ def test_manuals_python_ping_against_the_stand_in(cluster):
         f"received pong[{n}]" for n in range(5)]
 
 
+def test_manuals_cpp_ping_against_the_stand_in(cluster):
+    """examples/manual/ping.cc, built as manual-ping, with broker-node
+    standing in for `zeek ping.zeek`."""
+    ping = os.environ.get("BROKER_MANUAL_PING")
+    if not ping or not os.access(ping, os.X_OK):
+        pytest.skip("set BROKER_MANUAL_PING to the manual-ping executable")
+    pong = pong_node(cluster)
+    done = subprocess.run([ping, str(pong.port)], capture_output=True,
+                          text=True, timeout=TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    # Broker prints a vector as (0); the manual shows pong[0].
+    assert done.stdout.splitlines() == [
+        f"received pong({n})" for n in range(5)]
+
+
 def test_upstream_flag_names(cluster):
     """--port with Zeek's /tcp, --peers as tcp:// URIs, --topics as a CAF
     list."""
