@@ -33,6 +33,11 @@ data from_py(py::handle x);
 /// subnets ipaddress objects.
 py::object to_py(const data& x);
 
+/// Broker -> Python as broker.ImmutableData.to_py: sets become frozensets
+/// and tables hashable read-only dicts (see set_readonly_dict) at every
+/// level, so that a set of tables converts too.
+py::object to_py_immutable(const data& x);
+
 /// An item of a status subscriber: broker.Error, broker.Status, or None
 /// (a timeout). Defined in status.cc.
 py::object to_py(status_variant&& x);
@@ -55,6 +60,10 @@ std::vector<topic> to_topics(py::handle x);
 /// Remembers the Python base class whose instances convert through their
 /// `to_broker()` method (broker.Message).
 void set_message_base(py::object cls);
+
+/// Remembers the dict subclass that immutable conversions build tables as
+/// (broker.ImmutableData.HashableReadOnlyDict).
+void set_readonly_dict(py::object cls);
 
 /// The type name of `x`, for error messages.
 std::string type_name(py::handle x);
