@@ -2,6 +2,7 @@
 classes, the `_broker` helper names, and the deprecated broker.bro."""
 
 import datetime
+import decimal
 import ipaddress
 import subprocess
 import sys
@@ -109,11 +110,12 @@ def test_upstream_keyword_names(endpoints):
 def test_expiry_takes_what_float_takes(endpoints):
     ep = endpoints()
     with ep.attach_master("exp") as store:
-        for expiry in ("60", 60, 60.0, datetime.timedelta(minutes=1),
-                       broker.Timespan(60.0)):
-            store.put("k", expiry, expiry)
+        for expiry in ("60", 60, 60.0, decimal.Decimal("60"),
+                       datetime.timedelta(minutes=1), broker.Timespan(60.0)):
+            store.put("k", 1, expiry)
             assert store.get("k") is not None
         store.put("b", 1, True)  # float(True) is 1.0: one second
+        assert store.put_unique("u", 1, "60") is True
         with pytest.raises(ValueError):
             store.put("k", 1, "soon")
 

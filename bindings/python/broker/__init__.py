@@ -262,14 +262,6 @@ def _renamed(value, kwargs, old_name):
     return value
 
 
-def _expiry(e):
-    """As upstream, whatever float() accepts is seconds; a timedelta or a
-    broker.Timespan is exact."""
-    if e is None or isinstance(e, (datetime.timedelta, Timespan)):
-        return e
-    return float(e)
-
-
 def _value(x):
     """A store answer as upstream returns it: None on any error."""
     return None if isinstance(x, Error) else x
@@ -321,11 +313,11 @@ class Store(_AsyncStore, _Handle):
         return _value(self._impl.keys())
 
     def put(self, key, value, expiry=None):
-        self._impl.put(key, value, _expiry(expiry))
+        self._impl.put(key, value, expiry)
 
     def put_unique(self, key, value, expiry=None):
         """True if the key was new and is now set; False if it existed."""
-        return _value(self._impl.put_unique(key, value, _expiry(expiry)))
+        return _value(self._impl.put_unique(key, value, expiry))
 
     def erase(self, data=None, **kwargs):
         """Removes a key. (``key=`` is our earlier keyword.)"""
@@ -335,28 +327,28 @@ class Store(_AsyncStore, _Handle):
         self._impl.clear()
 
     def increment(self, key, amount, expiry=None):
-        self._impl.increment(key, amount, _expiry(expiry))
+        self._impl.increment(key, amount, expiry)
 
     def decrement(self, key, amount, expiry=None):
-        self._impl.decrement(key, amount, _expiry(expiry))
+        self._impl.decrement(key, amount, expiry)
 
     def append(self, key, s, expiry=None):
-        self._impl.append(key, s, _expiry(expiry))
+        self._impl.append(key, s, expiry)
 
     def insert_into(self, key, index, value=None, expiry=None):
         """Adds index to a set, or, with a value, maps index to value in a
         table. Only None means "no value"."""
-        self._impl.insert_into(key, index, value, _expiry(expiry))
+        self._impl.insert_into(key, index, value, expiry)
 
     def remove_from(self, key, index, expiry=None):
-        self._impl.remove_from(key, index, _expiry(expiry))
+        self._impl.remove_from(key, index, expiry)
 
     def push(self, key, value, expiry=None):
-        self._impl.push(key, value, _expiry(expiry))
+        self._impl.push(key, value, expiry)
 
     def pop(self, key, expiry=None):
         """Removes a vector's last element."""
-        self._impl.pop(key, _expiry(expiry))
+        self._impl.pop(key, expiry)
 
     def await_idle(self, timeout=None):
         """Waits until the store has nothing in flight (upstream 2.3+): a

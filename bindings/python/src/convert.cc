@@ -412,16 +412,17 @@ py::object to_py_immutable(const data& x) {
 }
 
 timespan to_duration(py::handle x) {
-  auto ptr = x.ptr();
-  // bool is an int to Python, but True seconds is surely a mistake.
-  if ((PyFloat_Check(ptr) || PyLong_Check(ptr)) && !PyBool_Check(ptr))
-    return seconds_to_timespan(x.cast<double>());
-  if (PyDelta_Check(ptr))
+  if (PyDelta_Check(x.ptr()))
     return delta_to_timespan(x);
   if (py::isinstance<timespan>(x))
     return x.cast<timespan>();
-  throw py::type_error("a duration must be seconds (float), a timedelta or "
-                       "a broker.Timespan, not " + type_name(x));
+  // Upstream passed the expiry through float(): whatever it takes is
+  // seconds ("60", True, a Decimal), and its errors are the errors.
+  auto secs = PyNumber_Float(x.ptr());
+  if (!secs)
+    throw py::error_already_set();
+  return seconds_to_timespan(
+    PyFloat_AS_DOUBLE(py::reinterpret_steal<py::object>(secs).ptr()));
 }
 
 topic to_topic(py::handle x) {

@@ -46,9 +46,9 @@ py::object to_py(status_variant&& x);
 /// do not fit into 64 bits of nanoseconds. Defined in time.cc.
 timespan seconds_to_timespan(double secs);
 
-/// A duration argument (a store expiry): float or int seconds as upstream,
-/// or a datetime.timedelta (exact to the microsecond) or broker.Timespan.
-/// TypeError for anything else.
+/// A duration argument (a store expiry): a datetime.timedelta (exact to the
+/// microsecond), a broker.Timespan, or else whatever float() takes as
+/// seconds, as upstream; float()'s TypeError or ValueError otherwise.
 timespan to_duration(py::handle x);
 
 /// A topic argument: a str or a broker.Topic; anything else is a TypeError.
