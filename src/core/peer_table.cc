@@ -36,7 +36,7 @@ uint32_t peer_table::add_slot(const std::shared_ptr<core>& remote,
   auto slot = alloc();
   auto& peer = slots_[slot];
   peer.remote = remote;
-  peer.info = endpoint_info{remote->id(), std::nullopt};
+  peer.info = endpoint_info{remote->id(), std::nullopt, "native"};
   peer.outbound = outbound;
   peer.established = false;
   index_[remote->id()] = slot;
