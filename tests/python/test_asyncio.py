@@ -71,6 +71,20 @@ def test_concurrent_tasks_share_the_messages_without_loss(endpoints):
     assert values == list(range(n))
 
 
+def test_safe_subscriber_get_async(endpoints):
+    recv, send = endpoints(), endpoints()
+    sub = recv.make_safe_subscriber("/t")
+    peer_pair(recv, send)
+    send.publish("/t", {1: "a"})
+
+    async def main():
+        return await sub.get_async(TIMEOUT)
+
+    topic, value = run(main())
+    assert topic == "/t" and value == {1: "a"}
+    hash(value)  # the safe subscriber's values are immutable
+
+
 def test_cancelling_a_waiting_get_async_loses_nothing(endpoints):
     send, sub = pair(endpoints)
 

@@ -271,9 +271,9 @@ class Store(_AsyncStore, _Handle):
     """A master or clone of a data store (``Endpoint.attach_master``,
     ``Endpoint.attach_clone``); use it as a context manager.
 
-    Queries return the value, or None on any error: a missing key, a clone
-    that has not synchronised with its master yet (stale), a timeout. (So a
-    stored nil also reads as None.) Mutators return at once; a clone
+    Queries return the value, or None on any error: a missing key, a stale
+    clone, a timeout. (So a stored nil also reads as None.) A new clone's
+    queries wait for its master (as upstream's). Mutators return at once; a clone
     forwards them to the master and sees their effect once the master's
     update comes back. ``expiry`` is seconds (float or int), a timedelta or
     a ``broker.Timespan``; None means none.
