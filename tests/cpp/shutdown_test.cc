@@ -19,16 +19,6 @@ using broker::test::raw_v1_peer;
 
 namespace {
 
-configuration plain(std::initializer_list<std::pair<const char*, data>> kvs) {
-  broker_options opts;
-  opts.disable_ssl = true;
-  configuration cfg{opts};
-  cfg.set("broker.in-process-shortcut", false);
-  for (auto& [key, value] : kvs)
-    cfg.set(key, value);
-  return cfg;
-}
-
 bool lists(endpoint& ep, const topic& t) {
   auto xs = ep.peer_subscriptions();
   return std::find(xs.begin(), xs.end(), t) != xs.end();
@@ -49,7 +39,7 @@ bool awaits_bye(raw_v1_peer& peer) {
 
 TEST(Shutdown, DeliversWhatWasPublishedBeforeIt) {
   constexpr count n = 100'000;
-  endpoint receiver{plain({{"broker.subscriber-buffer-size", count{2 * n}}})};
+  endpoint receiver{test::plain_tcp({{"broker.subscriber-buffer-size", count{2 * n}}})};
   auto sub = receiver.make_subscriber({"/t"});
   auto port = receiver.listen("127.0.0.1", 0);
   ASSERT_NE(port, 0);
@@ -57,7 +47,7 @@ TEST(Shutdown, DeliversWhatWasPublishedBeforeIt) {
   {
     // A peer buffer that holds the whole burst: a slow receiver (a loaded
     // machine) must not trip the overflow policy, which is not under test.
-    endpoint sender{plain({{"broker.peer-buffer-size", count{2 * n}}})};
+    endpoint sender{test::plain_tcp({{"broker.peer-buffer-size", count{2 * n}}})};
     ASSERT_TRUE(sender.peer("127.0.0.1", port, 0s));
     ASSERT_TRUE(eventually([&] { return lists(sender, "/t"); }));
     for (count i = 0; i < n; ++i)
@@ -74,7 +64,7 @@ TEST(Shutdown, DeliversWhatWasPublishedBeforeIt) {
 }
 
 TEST(Shutdown, APeerThatNeverAnswersByeDelaysItAtMostTheUnpeerTimeout) {
-  endpoint ep{plain({{"broker.unpeer-timeout", "200ms"}})};
+  endpoint ep{test::plain_tcp({{"broker.unpeer-timeout", "200ms"}})};
   auto port = ep.listen("127.0.0.1", 0);
   raw_v1_peer peer{port};
   ASSERT_TRUE(peer.handshake({"/t"}));
@@ -89,7 +79,7 @@ TEST(Shutdown, APeerThatNeverAnswersByeDelaysItAtMostTheUnpeerTimeout) {
 }
 
 TEST(Shutdown, AnAnsweredByeEndsItAtOnce) {
-  endpoint ep{plain({{"broker.unpeer-timeout", "1h"}})};
+  endpoint ep{test::plain_tcp({{"broker.unpeer-timeout", "1h"}})};
   auto port = ep.listen("127.0.0.1", 0);
   raw_v1_peer peer{port};
   ASSERT_TRUE(peer.handshake({"/t"}));
@@ -103,7 +93,7 @@ TEST(Shutdown, AnAnsweredByeEndsItAtOnce) {
 }
 
 TEST(Shutdown, PeerSubscriptionsWaitForTheExtensionProbe) {
-  endpoint ep{plain({})};
+  endpoint ep{test::plain_tcp({})};
   auto port = ep.listen("127.0.0.1", 0);
   raw_v1_peer peer{port};
   peer.stop_answering();

@@ -25,16 +25,6 @@ using broker::test::raw_v1_peer;
 
 namespace {
 
-configuration plain(std::initializer_list<std::pair<const char*, data>> kvs) {
-  broker_options opts;
-  opts.disable_ssl = true;
-  configuration cfg{opts};
-  cfg.set("broker.in-process-shortcut", false);
-  for (auto& [key, value] : kvs)
-    cfg.set(key, value);
-  return cfg;
-}
-
 error next_error(status_subscriber& ss) {
   return test::next_of<error>(ss);
 }
@@ -42,7 +32,7 @@ error next_error(status_subscriber& ss) {
 } // namespace
 
 TEST(TcpFault, SilentClientIsDroppedAfterTheHandshakeTimeout) {
-  endpoint a{plain({{"broker.handshake-timeout", "200ms"}})};
+  endpoint a{test::plain_tcp({{"broker.handshake-timeout", "200ms"}})};
   auto ss = a.make_status_subscriber();
   auto port = a.listen("127.0.0.1", 0);
   raw_v1_peer silent{port};
@@ -51,7 +41,7 @@ TEST(TcpFault, SilentClientIsDroppedAfterTheHandshakeTimeout) {
 }
 
 TEST(TcpFault, IdlePeeringCarriesHeartbeats) {
-  endpoint a{plain({{"broker.heartbeat-interval", "50ms"}})};
+  endpoint a{test::plain_tcp({{"broker.heartbeat-interval", "50ms"}})};
   auto ss = a.make_status_subscriber(true);
   auto port = a.listen("127.0.0.1", 0);
   raw_v1_peer peer{port};
@@ -68,7 +58,7 @@ TEST(TcpFault, IdlePeeringCarriesHeartbeats) {
 }
 
 TEST(TcpFault, HalfOpenPeerIsDetectedAndLost) {
-  endpoint a{plain({{"broker.heartbeat-interval", "50ms"},
+  endpoint a{test::plain_tcp({{"broker.heartbeat-interval", "50ms"},
                     {"broker.peer-timeout", "300ms"}})};
   auto ss = a.make_status_subscriber(true);
   auto port = a.listen("127.0.0.1", 0);
@@ -83,7 +73,7 @@ TEST(TcpFault, HalfOpenPeerIsDetectedAndLost) {
 }
 
 TEST(TcpFault, MalformedNodeMessageDropsTheConnection) {
-  endpoint a{plain({})};
+  endpoint a{test::plain_tcp({})};
   auto ss = a.make_status_subscriber();
   auto port = a.listen("127.0.0.1", 0);
   raw_v1_peer peer{port};
@@ -95,7 +85,7 @@ TEST(TcpFault, MalformedNodeMessageDropsTheConnection) {
 }
 
 TEST(TcpFault, UndecodableDataDropsTheConnection) {
-  endpoint a{plain({})};
+  endpoint a{test::plain_tcp({})};
   auto ss = a.make_status_subscriber();
   auto port = a.listen("127.0.0.1", 0);
   raw_v1_peer peer{port};
@@ -108,7 +98,7 @@ TEST(TcpFault, UndecodableDataDropsTheConnection) {
 }
 
 TEST(TcpFault, UnsupportedVersionsGetDropConn2) {
-  endpoint a{plain({})};
+  endpoint a{test::plain_tcp({})};
   auto ss = a.make_status_subscriber();
   auto port = a.listen("127.0.0.1", 0);
   raw_v1_peer peer{port};
@@ -123,7 +113,7 @@ TEST(TcpFault, UnsupportedVersionsGetDropConn2) {
 }
 
 TEST(TcpFault, WrongMagicGetsDropConn38) {
-  endpoint a{plain({})};
+  endpoint a{test::plain_tcp({})};
   auto ss = a.make_status_subscriber();
   auto port = a.listen("127.0.0.1", 0);
   raw_v1_peer peer{port};
@@ -140,7 +130,7 @@ TEST(TcpFault, ConnectionClosedDuringTheHandshake) {
   asio::io_context io;
   asio::ip::tcp::acceptor acc{io, {asio::ip::make_address("127.0.0.1"), 0}};
   auto port = acc.local_endpoint().port();
-  endpoint b{plain({})};
+  endpoint b{test::plain_tcp({})};
   auto ss = b.make_status_subscriber();
   std::thread closer{[&] {
     auto sock = acc.accept();
@@ -156,8 +146,8 @@ TEST(TcpFault, ConnectionClosedDuringTheHandshake) {
 
 TEST(TcpFault, SimultaneousDialEndsWithOneConnection) {
   for (int round = 0; round < 5; ++round) {
-    endpoint a{plain({})};
-    endpoint b{plain({})};
+    endpoint a{test::plain_tcp({})};
+    endpoint b{test::plain_tcp({})};
     auto ss_a = a.make_status_subscriber(true);
     auto sub_a = a.make_subscriber({"/a"});
     auto sub_b = b.make_subscriber({"/b"});
@@ -189,11 +179,11 @@ TEST(TcpFault, SimultaneousDialEndsWithOneConnection) {
 }
 
 TEST(TcpFault, RoutingUpdateFloodDropsThatPeerOnly) {
-  endpoint a{plain({{"broker.routing-update-limit", count{50}}})};
+  endpoint a{test::plain_tcp({{"broker.routing-update-limit", count{50}}})};
   auto ss = a.make_status_subscriber();
   auto sub = a.make_subscriber({"/ok"});
   auto port = a.listen("127.0.0.1", 0);
-  endpoint good{plain({})};
+  endpoint good{test::plain_tcp({})};
   ASSERT_TRUE(good.peer("127.0.0.1", port, 0s));
   raw_v1_peer flooder{port};
   ASSERT_TRUE(flooder.handshake());
@@ -217,7 +207,7 @@ TEST(TcpFault, RoutingUpdateFloodDropsThatPeerOnly) {
 }
 
 TEST(TcpFault, SecondConnectionWithTheSameIdIsRedundant) {
-  endpoint a{plain({})};
+  endpoint a{test::plain_tcp({})};
   auto port = a.listen("127.0.0.1", 0);
   // The endpoint is the originator towards the largest id: drop_conn 39.
   auto largest = *to<node_id>(std::string{"ffffffff-ffff-4fff-bfff-ffffffffffff"});

@@ -1,8 +1,12 @@
 #pragma once
 
 #include <chrono>
+#include <initializer_list>
+#include <utility>
 #include <variant>
 #include <thread>
+
+#include "broker/configuration.hh"
 
 namespace broker::test {
 
@@ -31,6 +35,19 @@ T next_of(StatusSubscriber& ss) {
     if (x.index() == 0) // none
       return T{};
   }
+}
+
+/// Plain TCP (no TLS), no same-process shortcut (the TCP path even between
+/// endpoints of one process), plus `kvs`.
+inline configuration
+plain_tcp(std::initializer_list<std::pair<const char*, data>> kvs = {}) {
+  broker_options opts;
+  opts.disable_ssl = true;
+  configuration cfg{opts};
+  cfg.set("broker.in-process-shortcut", false);
+  for (auto& [key, value] : kvs)
+    cfg.set(key, value);
+  return cfg;
 }
 
 } // namespace broker::test

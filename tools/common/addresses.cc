@@ -1,5 +1,7 @@
 #include "addresses.hh"
 
+#include "cli.hh"
+
 #include <cstdlib>
 #include <string_view>
 
@@ -61,6 +63,25 @@ parse_listen_point(const std::string& str) {
   if (!port)
     return std::nullopt;
   return std::make_pair(parts->first, *port);
+}
+
+network_flags parse_network_flags(const std::string& tool,
+                                  const std::string& port,
+                                  const std::vector<std::string>& peers,
+                                  uint32_t retry_s) {
+  network_flags result;
+  if (!port.empty()) {
+    result.local_port = parse_port(port);
+    if (!result.local_port)
+      usage_error(tool, "bad port: " + port);
+  }
+  for (auto& p : split_lists(peers)) {
+    auto where = parse_peer(p, retry_s);
+    if (!where)
+      usage_error(tool, "bad peer address: " + p);
+    result.peers.push_back(std::move(*where));
+  }
+  return result;
 }
 
 } // namespace broker::tools

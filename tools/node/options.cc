@@ -131,17 +131,10 @@ void check_store_flags(node_options& opts, const raw_flags& raw) {
 }
 
 void check_network_flags(node_options& opts, const raw_flags& raw) {
-  if (!raw.port.empty()) {
-    opts.local_port = parse_port(raw.port);
-    if (!opts.local_port)
-      usage_error(tool, "bad port: " + raw.port);
-  }
-  for (auto& p : split_lists(raw.peers)) {
-    auto where = parse_peer(p, opts.retry_s);
-    if (!where)
-      usage_error(tool, "bad peer address: " + p);
-    opts.peers.push_back(std::move(*where));
-  }
+  auto net = parse_network_flags(tool, raw.port, raw.peers, opts.retry_s);
+  if (net.local_port)
+    opts.local_port = net.local_port;
+  opts.peers.insert(opts.peers.end(), net.peers.begin(), net.peers.end());
   node_id id;
   if (!opts.endpoint_id.empty() && !convert(opts.endpoint_id, id))
     usage_error(tool, "--endpoint-id is not a UUID: " + opts.endpoint_id);

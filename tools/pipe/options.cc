@@ -95,17 +95,10 @@ void add_flags(CLI::App& app, pipe_options& opts, raw_flags& raw) {
 }
 
 void check_network_flags(pipe_options& opts, const raw_flags& raw) {
-  if (!raw.port.empty()) {
-    opts.local_port = parse_port(raw.port);
-    if (!opts.local_port)
-      usage_error(tool, "bad port: " + raw.port);
-  }
-  for (auto& p : split_lists(raw.peers)) {
-    auto where = parse_peer(p, opts.retry_s);
-    if (!where)
-      usage_error(tool, "bad peer address: " + p);
-    opts.peers.push_back(std::move(*where));
-  }
+  auto net = parse_network_flags(tool, raw.port, raw.peers, opts.retry_s);
+  if (net.local_port)
+    opts.local_port = net.local_port;
+  opts.peers.insert(opts.peers.end(), net.peers.begin(), net.peers.end());
 }
 
 } // namespace
