@@ -9,6 +9,8 @@ packages=(
   libasio-dev libssl-dev libsqlite3-dev openssl libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   python3-dev pybind11-dev python3-pytest
+  # bench/compare.py (make bench, bench-smoke): ZeroMQ rows and the plot.
+  libzmq3-dev cppzmq-dev python3-matplotlib
 )
 
 missing=()
