@@ -27,7 +27,7 @@ def bars(ax, groups, systems, log):
                        ha="right", fontsize=8)
     if log:
         ax.set_yscale("log")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="lower left", ncol=len(systems))
     ax.grid(axis="y", alpha=0.3)
 
 
@@ -36,7 +36,7 @@ def draw(trows, path, info):
     for _, title, metric, vals, _, _ in trows:
         if metric in ("p50 us", "p99 us"):
             latency.append((f"{title} {metric[:3]}", vals))
-        elif metric != "secs":
+        elif metric != "secs" and not metric.endswith(" us"):
             label = title if metric == "msgs/s" else f"{title}: {metric}"
             rates.append((label.replace("store ops/s, ", "store "), vals))
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(12, 10))
