@@ -127,7 +127,7 @@ phase_python() {
 # option goes back off afterwards so the next main phase does not build the
 # other benchmarks.
 BENCH_TARGETS=(broker broker-node bench-endpoint bench-store-api vs-tcp-echo vs-run
-               broker-python-modules)
+               _broker broker-python-modules)
 
 build_bench_targets() {
   local targets=("${BENCH_TARGETS[@]}") rc
