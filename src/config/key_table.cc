@@ -46,6 +46,10 @@ constexpr key_spec one_of(std::string_view name, std::string_view def,
   return {name, value_type::choice, def, meaning, env, choices, 0, no_limit};
 }
 
+constexpr key_spec uuid(std::string_view name, std::string_view meaning) {
+  return {name, value_type::uuid, "unset", meaning, {}, {}, 0, no_limit};
+}
+
 constexpr std::string_view levels = "quiet|error|warning|info|debug|trace";
 
 constexpr std::string_view peer_policies = "disconnect|drop_newest|drop_oldest";
@@ -58,6 +62,10 @@ const key_spec endpoint_keys[] = {
   flag("broker.forward", "true",
        "relay messages received from peers to other peers "
        "(`broker_options::forward`)"),
+  uuid("broker.endpoint-id",
+       "this endpoint's id on the wire, instead of a random one; must be "
+       "unique among the endpoints that can reach each other; unset: a "
+       "random one"),
   flag("broker.disable_ssl", "false",
        "peer over plain TCP instead of TLS; both sides must agree "
        "(`broker_options::disable_ssl`)"),
@@ -94,6 +102,9 @@ const key_spec endpoint_keys[] = {
   whole("broker.peer-buffer-size", "65536", 1, no_limit,
         "messages pending toward one peer (in-process: in its inbox; TCP: "
         "frames waiting behind the write in progress)"),
+  whole("broker.peer-buffer-bytes", "8388608", 1, no_limit,
+        "bytes of encoded messages waiting toward one TCP peer behind the "
+        "write in progress; the overflow policy applies beyond it too"),
   one_of("broker.peer-overflow-policy", "disconnect", peer_policies,
          "what a full peer buffer does: drop the peer, the newest messages "
          "(what does not fit of a batch) or the oldest waiting ones; every "

@@ -36,7 +36,7 @@ uint32_t peer_table::add_slot(const std::shared_ptr<core>& remote,
   auto slot = alloc();
   auto& peer = slots_[slot];
   peer.remote = remote;
-  peer.info = endpoint_info{remote->id(), std::nullopt};
+  peer.info = endpoint_info{remote->id(), std::nullopt, "native"};
   peer.outbound = outbound;
   peer.established = false;
   index_[remote->id()] = slot;
@@ -277,6 +277,23 @@ bool peer_table::make_room(uint32_t slot, size_t queued,
   return !peer.pending.empty();
 }
 
+void peer_table::limit_queued_bytes(uint32_t slot) {
+  auto& peer = slots_[slot];
+  auto& conn = *peer.conn;
+  if (conn.queued_bytes() <= settings_.peer_buffer_bytes)
+    return;
+  auto policy = settings_.peer_policy;
+  if (policy != overflow_policy::drop_newest
+      && policy != overflow_policy::drop_oldest) {
+    handle_overflow(slot, conn.waiting_messages());
+    return;
+  }
+  auto dropped = conn.trim_queued_data(settings_.peer_buffer_bytes,
+                                       policy == overflow_policy::drop_newest);
+  if (dropped > 0)
+    report_drops(peer.info, dropped);
+}
+
 void peer_table::handle_overflow(uint32_t slot, size_t count) {
   auto& peer = slots_[slot];
   peer.pending.clear();
@@ -331,12 +348,29 @@ std::vector<peer_info> peer_table::infos() const {
 }
 
 std::vector<topic> peer_table::subscriptions() const {
+  // Only peers the router sends to: a TCP peer whose extension probe is
+  // still pending has announced its filter but gets nothing yet.
   std::vector<topic> xs;
   for (auto& peer : slots_)
-    xs.insert(xs.end(), peer.filter.begin(), peer.filter.end());
+    if (peer.established)
+      xs.insert(xs.end(), peer.filter.begin(), peer.filter.end());
   std::sort(xs.begin(), xs.end());
   xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
   return xs;
+}
+
+std::vector<std::shared_ptr<net::connection>> peer_table::say_goodbye_all() {
+  std::vector<std::shared_ptr<net::connection>> leaving;
+  for (auto& slot : slots_) {
+    if (!slot.conn || !slot.established || slot.conn->closed())
+      continue;
+    BROKER_INFO("[{}] peering with {} ends: shutting down", settings_.name,
+                slot.info.node);
+    conns_.forget(*slot.conn);
+    slot.conn->say_goodbye();
+    leaving.push_back(slot.conn);
+  }
+  return leaving;
 }
 
 void peer_table::stop() {

@@ -18,6 +18,7 @@
 #include "convert.hh"
 #include "handle.hh"
 #include "store.hh"
+#include "store_async.hh"
 
 namespace broker::python {
 
@@ -41,15 +42,6 @@ std::optional<timespan> to_expiry(py::handle x) {
   if (x.is_none())
     return std::nullopt;
   return to_duration(x);
-}
-
-/// Answers of _broker.Store's queries: the converted value, or the
-/// broker.Error object. (broker.Store maps the latter to None; tests and
-/// callers who need the reason, e.g. stale_data, can look at it.)
-py::object answer_to_py(expected<data>&& x) {
-  if (!x)
-    return py::cast(std::move(x.error()));
-  return to_py(*x);
 }
 
 /// A store handle for Python. Queries go through store proxies instead of
@@ -103,6 +95,43 @@ public:
     return ask([](store::proxy& p) { return p.keys(); });
   }
 
+  // -- queries for asyncio (broker/_aio.py): sent now, awaited there -----------
+
+  pending_query start_exists(py::handle key) {
+    auto k = from_py(key);
+    return start_query(*impl_.use(),
+                       [&](store::proxy& p) { return p.exists(std::move(k)); });
+  }
+
+  pending_query start_get(py::handle key) {
+    auto k = from_py(key);
+    return start_query(*impl_.use(),
+                       [&](store::proxy& p) { return p.get(std::move(k)); });
+  }
+
+  pending_query start_put_unique(py::handle key, py::handle value,
+                                 py::handle expiry) {
+    auto k = from_py(key);
+    auto v = from_py(value);
+    auto e = to_expiry(expiry);
+    return start_query(*impl_.use(), [&](store::proxy& p) {
+      return p.put_unique(std::move(k), std::move(v), e);
+    });
+  }
+
+  pending_query start_get_index_from_value(py::handle key, py::handle index) {
+    auto k = from_py(key);
+    auto i = from_py(index);
+    return start_query(*impl_.use(), [&](store::proxy& p) {
+      return p.get_index_from_value(std::move(k), std::move(i));
+    });
+  }
+
+  pending_query start_keys() {
+    return start_query(*impl_.use(),
+                       [](store::proxy& p) { return p.keys(); });
+  }
+
   // -- mutators (fire and forget: they only queue a command) -------------------
 
   void put(py::handle key, py::handle value, py::handle expiry) {
@@ -150,6 +179,23 @@ public:
     impl_.use()->pop(from_py(key), to_expiry(expiry));
   }
 
+  /// store::await_idle in slices, so that Ctrl-C interrupts the wait.
+  bool await_idle(double timeout) {
+    auto s = impl_.use();
+    bool idle = false;
+    auto step = [&](steady_deadline end) {
+      auto left = std::chrono::duration_cast<timespan>(end - steady_clock::now());
+      idle = s->await_idle(std::max(left, timespan{0}));
+      // The C++ call gives up early only if the store stopped (endpoint
+      // shut down): then stop at once instead of spinning.
+      auto early = !idle && steady_clock::now() + std::chrono::milliseconds{1} < end;
+      return idle || early;
+    };
+    wait_interruptibly(deadline_after(timeout), step,
+                       [this] { impl_.check_alive(); });
+    return idle;
+  }
+
   bool alive() const noexcept { return impl_.alive(); }
 
   void reset() {
@@ -195,13 +241,15 @@ private:
 };
 
 void bind_enums(py::module_& m) {
+  // Exported into the module as upstream's (_broker.Memory, _broker.Master).
   py::enum_<backend>(m, "Backend")
     .value("Memory", backend::memory)
-    .value("SQLite", backend::sqlite);
-  // broker::frontend is unscoped; its values stay inside broker.Frontend.
+    .value("SQLite", backend::sqlite)
+    .export_values();
   py::enum_<frontend>(m, "Frontend")
     .value("Clone", frontend::clone)
-    .value("Master", frontend::master);
+    .value("Master", frontend::master)
+    .export_values();
 }
 
 void bind_publisher_id(py::module_& m) {
@@ -229,8 +277,16 @@ void bind_store(py::module_& m) {
     .def("get_index_from_value", &s::get_index_from_value, py::arg("key"),
          py::arg("index"))
     .def("keys", &s::keys)
+    .def("start_exists", &s::start_exists, py::arg("key"))
+    .def("start_get", &s::start_get, py::arg("key"))
+    .def("start_put_unique", &s::start_put_unique, py::arg("key"),
+         py::arg("value"), py::arg("expiry") = none)
+    .def("start_get_index_from_value", &s::start_get_index_from_value,
+         py::arg("key"), py::arg("index"))
+    .def("start_keys", &s::start_keys)
     .def("put", &s::put, py::arg("key"), py::arg("value"),
          py::arg("expiry") = none)
+    .def("erase", &s::erase, py::arg("data"))
     .def("erase", &s::erase, py::arg("key"))
     .def("clear", &s::clear)
     .def("increment", &s::increment, py::arg("key"), py::arg("amount"),
@@ -246,6 +302,7 @@ void bind_store(py::module_& m) {
     .def("push", &s::push, py::arg("key"), py::arg("value"),
          py::arg("expiry") = none)
     .def("pop", &s::pop, py::arg("key"), py::arg("expiry") = none)
+    .def("await_idle", &s::await_idle, py::arg("timeout") = 10.0)
     .def("alive", &s::alive)
     .def("reset", &s::reset);
 }
@@ -259,6 +316,7 @@ py::object wrap(store&& s) {
 void register_store(py::module_& m) {
   bind_enums(m);
   bind_publisher_id(m);
+  bind_pending_query(m);
   bind_store(m);
 }
 
