@@ -50,11 +50,15 @@ def ours_stream(p, payload, tls, sinks=1):
     def run(n):
         extra = [] if tls else PLAIN
         size = ["-n", n, "-s", payload, "-t", "/bench"]
+        # Keep the window within broker.peer-buffer-bytes (8 MiB by default,
+        # whose `disconnect` policy drops the peer): at most ~4 MiB ahead.
+        window = max(2048, min(32768, 4 * 2**20 // max(payload, 64)))
         servers = [Proc(f"sink{i + 1}" if sinks > 1 else "sink",
                         [p.node, "-m", "sink", "-l", "0", *size, *extra])
                    for i in range(sinks)]
         procs = run_all(servers, lambda ports: [Proc(
             "generator", [p.node, "-m", "generate", *size, *extra,
+                          "--max-in-flight", window,
                           *[a for port in ports
                             for a in ("-p", f"127.0.0.1:{port}")]])])
         return {"msgs/s": fields(procs[0][1], "generate_stats")["msgs_per_s"]}, procs
