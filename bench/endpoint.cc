@@ -3,8 +3,8 @@
 // in memory) delivers them to 1 or 4 subscribers, each drained by its own
 // thread. Prints msgs/s per configuration and the process's peak RSS.
 //
-// Usage: bench-endpoint [messages] [--broker.key=value ...]
-//        (default 2,000,000 messages)
+// Usage: bench-endpoint [messages] [--subscribers=N] [--broker.key=value ...]
+//        (default 2,000,000 messages; 1 and 4 subscribers unless N is given)
 #include <pthread.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -112,14 +113,22 @@ result run(size_t num_subscribers, size_t messages) {
 } // namespace
 
 int main(int argc, char** argv) {
-  g_argc = argc;
-  g_argv = argv;
+  // --subscribers=N is ours; the rest goes to the configuration.
+  std::vector<size_t> configs{1, 4};
+  std::vector<char*> rest;
+  for (int i = 0; i < argc; ++i)
+    if (std::strncmp(argv[i], "--subscribers=", 14) == 0)
+      configs = {std::strtoull(argv[i] + 14, nullptr, 10)};
+    else
+      rest.push_back(argv[i]);
+  g_argc = static_cast<int>(rest.size());
+  g_argv = rest.data();
   // Flags meant for Google Benchmark executables (bench/run.sh passes them
   // to every driver) are ignored here.
   size_t messages = 2'000'000;
   if (argc > 1 && argv[1][0] != '-')
     messages = std::strtoull(argv[1], nullptr, 10);
-  for (size_t n : {size_t{1}, size_t{4}}) {
+  for (size_t n : configs) {
     auto res = run(n, messages);
     std::printf("endpoint: 1 publisher -> %zu subscriber(s): %.0f msgs/s "
                 "(%zu messages, %zu dropped; publisher thread %.0f ns CPU/msg)\n",

@@ -1,11 +1,14 @@
 // Store throughput and latency through the public API (no Google Benchmark:
 // each figure needs its own set-up).
-// Usage: bench-store-api [keys] [--broker.key=value ...]
+// Usage: bench-store-api [keys] [--only=memory|sqlite|clone|latency]
+//                        [--broker.key=value ...]
+// (--only runs one part, with `keys` operations; bench/compare.py uses it)
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -65,6 +68,12 @@ void bench_master(backend type, const backend_options& opts, size_t n,
   p.receive(n);
   report((std::string{label} + ": put + proxy get, interleaved").c_str(),
          2 * n, seconds_since(start));
+  // Blocking put_unique of fresh keys: a round trip to the master each.
+  start = clk::now();
+  for (size_t i = 0; i < n; ++i)
+    m.put_unique(count{n + i}, count{i});
+  report((std::string{label} + ": put_unique (blocking)").c_str(), n,
+         seconds_since(start));
 }
 
 void bench_clone_sync(size_t n) {
@@ -107,14 +116,46 @@ void bench_clone_latency(size_t rounds) {
               us[us.size() * 99 / 100], rounds);
 }
 
+/// Runs one part of the benchmark with n operations (or keys).
+int run_only(const std::string& part, size_t n) {
+  if (part == "memory") {
+    bench_master(backend::memory, {}, n, "memory");
+  } else if (part == "sqlite") {
+    char tmpl[] = "/tmp/bench-store-XXXXXX";
+    if (!mkdtemp(tmpl))
+      return 1;
+    bench_master(backend::sqlite, {{"path", std::string{tmpl} + "/b.db"}}, n,
+                 "sqlite");
+    std::system(("rm -rf " + std::string{tmpl}).c_str());
+  } else if (part == "clone") {
+    bench_clone_sync(n);
+  } else if (part == "latency") {
+    bench_clone_latency(n);
+  } else {
+    std::fprintf(stderr, "bench-store-api: unknown part %s\n", part.c_str());
+    return 2;
+  }
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
-  g_argc = argc;
-  g_argv = argv;
+  // --only=<part> is ours; everything else goes to the configuration.
+  std::string only;
+  std::vector<char*> rest;
+  for (int i = 0; i < argc; ++i)
+    if (std::strncmp(argv[i], "--only=", 7) == 0)
+      only = argv[i] + 7;
+    else
+      rest.push_back(argv[i]);
+  g_argc = static_cast<int>(rest.size());
+  g_argv = rest.data();
   size_t n = 200'000;
   if (argc > 1 && std::isdigit(static_cast<unsigned char>(argv[1][0])))
     n = std::max<size_t>(std::strtoull(argv[1], nullptr, 10), 1);
+  if (!only.empty())
+    return run_only(only, n);
   bench_master(backend::memory, {}, n, "memory");
   char tmpl[] = "/tmp/bench-store-XXXXXX";
   if (mkdtemp(tmpl)) {

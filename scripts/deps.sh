@@ -10,6 +10,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   python3-dev pybind11-dev python3-pytest python3-venv python3-pip
   python3-setuptools python3-wheel
+  # bench/compare.py (make bench, bench-smoke): ZeroMQ rows and the plot.
+  libzmq3-dev cppzmq-dev python3-matplotlib
 )
 
 missing=()

@@ -4,7 +4,8 @@
 # one combined line `N passed, N failed` for CI.
 #
 # Usage: run-tests.sh [phase ...]
-#   phases: asan tsan fuzz main python (default: all; python needs main's build)
+#   phases: asan tsan fuzz main python bench (default: all; python and bench
+#   reuse main's build)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +15,7 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 # The suites that exercise threads; ThreadSanitizer runs these.
 CONCURRENCY_TESTS=${CONCURRENCY_TESTS:-"^(Endpoint|Routing|Message|MpscRing|ManualSnippets|SubscriberQueue|Tcp|TcpFault|Tls|Store|StoreAudience|StoreHost|StoreReplication|StoreHeldQuery|CoreTimeout)\\."}
 phases=("$@")
-[ ${#phases[@]} -eq 0 ] && phases=(asan tsan fuzz main python)
+[ ${#phases[@]} -eq 0 ] && phases=(asan tsan fuzz main python bench)
 
 passed=0
 failed=0
@@ -120,6 +121,43 @@ phase_python() {
     /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/python 2>&1 \
     | tee "$log" | tail -n 40
   count_pytest "$(tail -n 1 "$log")" || failed_phases+=(python)
+}
+
+# The programs bench/compare.py runs, built in main's build directory; the
+# option goes back off afterwards so the next main phase does not build the
+# other benchmarks.
+BENCH_TARGETS=(broker broker-node bench-endpoint bench-store-api vs-tcp-echo vs-run
+               _broker broker-python-modules)
+
+build_bench_targets() {
+  local targets=("${BENCH_TARGETS[@]}") rc
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DBROKER_ENABLE_BENCH=ON >/dev/null || return 1
+  ninja -C build -t targets all 2>/dev/null | grep -q '^vs-zmq:' && targets+=(vs-zmq)
+  cmake --build build -j"$JOBS" --target "${targets[@]}" | tail -n 2
+  rc=${PIPESTATUS[0]}
+  cmake -S . -B build -DBROKER_ENABLE_BENCH=OFF >/dev/null
+  return "$rc"
+}
+
+# One check: every speed-up of bench/smoke_floors.json at or above its floor
+# (ratios from one run on small counts, never absolute times).
+phase_bench() {
+  echo "== Bench smoke: ratios against upstream Broker 1.4, ZeroMQ, raw TCP =="
+  if ! bash scripts/deps.sh || ! build_bench_targets; then
+    failed=$((failed + 1)); failed_phases+=(bench-build)
+    return
+  fi
+  local log=build/bench-smoke.log
+  /usr/bin/python3 bench/compare.py --smoke --rounds 3 --build build \
+    --check bench/smoke_floors.json --json build/bench-smoke.json >"$log" 2>&1
+  local rc=$?
+  grep -E '^(compare|bench-smoke):|FAILED' "$log"
+  if [ $rc -eq 0 ]; then
+    passed=$((passed + 1)); echo "bench-smoke: PASS"
+  else
+    failed=$((failed + 1)); failed_phases+=(bench); echo "bench-smoke: FAIL (full output in $log)"
+  fi
 }
 
 for phase in "${phases[@]}"; do

@@ -9,7 +9,14 @@ stream::stream(asio::ip::tcp::socket sock) : plain_(std::move(sock)) {}
 
 stream::stream(asio::ip::tcp::socket sock, asio::ssl::context& ctx)
   : plain_(sock.get_executor()),
-    tls_(std::make_unique<tls_stream>(std::move(sock), ctx)) {}
+    tls_(std::make_unique<tls_stream>(std::move(sock), ctx)) {
+  // asio turns on SSL_MODE_RELEASE_BUFFERS for every stream: OpenSSL then
+  // frees (and zeroes) its ~17 KB record buffers whenever they run empty and
+  // allocates them again for the next record, i.e. once or twice per message
+  // on a connection carrying one message at a time. Keeping them costs ~34 KB
+  // per TLS peer and saves that churn (bench/RESULTS.md, "TLS round trip").
+  SSL_clear_mode(tls_->native_handle(), SSL_MODE_RELEASE_BUFFERS);
+}
 
 asio::ip::tcp::socket& stream::socket() noexcept {
   return tls_ ? tls_->next_layer() : plain_;

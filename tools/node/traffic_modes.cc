@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <string>
 
 #include "modes.hh"
 #include "output.hh"
@@ -43,15 +45,16 @@ public:
       text_(opts.payload_size, 'x') {}
 
   int run(event_loop& loop) override {
-    loop.watch(acks_, [this](const data_message& msg) {
-      if (auto n = get_if<count>(get_data(msg)))
-        acked_ = std::max(acked_, static_cast<size_t>(*n));
-    });
+    loop.watch(acks_, [this](const data_message& msg) { on_ack(msg); });
     loop.on_status(
       [this](const status_variant& e) { gone_ |= is_peer_gone(e); });
     if (!wait_for_subscriber(ep_, loop, opts_.topics.front(),
                              opts_.ready_timeout_s))
       return 1;
+    // Fan-out: every dialled sink must have its filter here before the clock
+    // starts, or the first messages would miss the late ones.
+    loop.run([this] { return ep_.peers().size() >= opts_.peers.size(); },
+             clock::now() + stall_timeout);
     auto start = clock::now();
     while (acked_ < opts_.num_messages) {
       publish_window();
@@ -73,6 +76,26 @@ public:
   }
 
 private:
+  /// A sink acknowledges with vector{count, its endpoint id} (a bare count
+  /// from older sinks); the window follows the slowest of the sinks dialled.
+  void on_ack(const data_message& msg) {
+    const auto& x = get_data(msg);
+    if (auto n = get_if<count>(x)) {
+      acked_by_[""] = std::max(acked_by_[""], static_cast<size_t>(*n));
+    } else if (auto v = get_if<vector>(x); v && v->size() == 2) {
+      auto n = get_if<count>((*v)[0]);
+      auto id = get_if<std::string>((*v)[1]);
+      if (n && id)
+        acked_by_[*id] = std::max(acked_by_[*id], static_cast<size_t>(*n));
+    }
+    if (acked_by_.size() < std::max<size_t>(1, opts_.peers.size()))
+      return;
+    size_t slowest = SIZE_MAX;
+    for (auto& [_, n] : acked_by_)
+      slowest = std::min(slowest, n);
+    acked_ = slowest;
+  }
+
   void publish_window() {
     while (sent_ < opts_.num_messages && sent_ - acked_ < opts_.max_in_flight)
       ep_.publish(opts_.topics.front(), payload(sent_++));
@@ -88,6 +111,7 @@ private:
   endpoint& ep_;
   subscriber acks_;
   std::string text_;
+  std::map<std::string, size_t> acked_by_;
   size_t sent_ = 0;
   size_t acked_ = 0;
   bool gone_ = false;
@@ -101,13 +125,18 @@ public:
 
   int run(event_loop& loop) override {
     clock::time_point start;
+    const auto acks = ack_topic(opts_);
+    const auto id = to_string(ep_.node_id());
     loop.watch(sub_, [&](const data_message& msg) {
+      // With several sinks on one generator, the others' acks pass by.
+      if (get_topic(msg) == acks)
+        return;
       if (received_++ == 0)
         start = clock::now();
       if (opts_.verbose)
         print_message(msg);
       if (received_ % ack_interval == 0 || received_ == opts_.num_messages)
-        ep_.publish(ack_topic(opts_), count{received_});
+        ep_.publish(acks, vector{count{received_}, id});
     });
     loop.on_status(
       [this](const status_variant& e) { gone_ |= is_peer_gone(e); });
