@@ -124,6 +124,7 @@ consumer_link* master_store::writer(const format::entity_id& id) {
 // -- time ------------------------------------------------------------------------
 
 void master_store::on_tick() {
+  refresh_entries(true);
   clones_.channel().tick();
   for (auto& [id, link] : writers_)
     link->channel().tick();

@@ -26,6 +26,7 @@
 #include "store/store_command.hh"
 #include "store/store_host.hh"
 #include "store/store_query.hh"
+#include "store/store_stats.hh"
 
 namespace broker::detail {
 
@@ -79,6 +80,9 @@ public:
 
   /// Reports an error on the endpoint's status subscribers (any thread).
   void report(error err);
+
+  /// The store's counters (any thread; docs/metrics.md).
+  const store_stats& stats() const noexcept { return stats_; }
 
 protected:
   // -- the store's thread -----------------------------------------------------
@@ -143,6 +147,12 @@ protected:
 
   std::string describe(const data& key) const;
 
+  /// The counters, for the store's thread to update.
+  store_stats& counters() noexcept { return stats_; }
+
+  /// The metrics' kind of a mutation (none for replies and expiries).
+  static std::optional<store_op> op_of(store_command::tag t) noexcept;
+
   /// The store command a message carries; reports a malformed one.
   std::optional<format::internal_command> decode(const data_message& msg);
 
@@ -172,6 +182,7 @@ private:
   /// Outgoing traffic of the current step (store thread only).
   std::vector<publish_request> outgoing_;
   std::vector<data> events_;
+  store_stats stats_;
 };
 
 } // namespace broker::detail
