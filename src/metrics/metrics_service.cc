@@ -66,7 +66,7 @@ http_response metrics_service::handle(const std::string& method,
                                       const std::string& path) {
   if (path != "/metrics" && path != "/v1/status/json")
     return {404, "text/plain", "not found: try /metrics or /v1/status/json\n"};
-  if (method != "GET" && method != "HEAD")
+  if (method != "GET")
     return {405, "text/plain", "only GET is supported\n"};
   BROKER_DEBUG("metrics: serving {}", path);
   if (path == "/metrics")
