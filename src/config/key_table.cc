@@ -46,6 +46,10 @@ constexpr key_spec one_of(std::string_view name, std::string_view def,
   return {name, value_type::choice, def, meaning, env, choices, 0, no_limit};
 }
 
+constexpr key_spec uuid(std::string_view name, std::string_view meaning) {
+  return {name, value_type::uuid, "unset", meaning, {}, {}, 0, no_limit};
+}
+
 constexpr std::string_view levels = "quiet|error|warning|info|debug|trace";
 
 constexpr std::string_view peer_policies = "disconnect|drop_newest|drop_oldest";
@@ -58,6 +62,10 @@ const key_spec endpoint_keys[] = {
   flag("broker.forward", "true",
        "relay messages received from peers to other peers "
        "(`broker_options::forward`)"),
+  uuid("broker.endpoint-id",
+       "this endpoint's id on the wire, instead of a random one; must be "
+       "unique among the endpoints that can reach each other; unset: a "
+       "random one"),
   flag("broker.disable_ssl", "false",
        "peer over plain TCP instead of TLS; both sides must agree "
        "(`broker_options::disable_ssl`)"),

@@ -28,6 +28,9 @@ enum class value_type : uint8_t {
   string_list,
   /// One of the names in `choices`; stored as `std::string`.
   choice,
+  /// An endpoint id (a UUID in the 8-4-4-4-12 form, not the nil one);
+  /// stored as `std::string`.
+  uuid,
 };
 
 struct key_spec {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "broker/convert.hh"
+#include "broker/node_id.hh"
 #include "config/config_parser.hh"
 #include "config/key_table.hh"
 
@@ -108,6 +109,14 @@ std::optional<data> coerce_choice(const key_spec& spec, const data& value) {
   return std::nullopt;
 }
 
+std::optional<data> coerce_uuid(const data& value) {
+  auto str = get_if<std::string>(value);
+  node_id id;
+  if (!str || !convert(*str, id))
+    return std::nullopt;
+  return value;
+}
+
 } // namespace
 
 std::string type_text(const key_spec& spec, bool markdown) {
@@ -131,6 +140,8 @@ std::string type_text(const key_spec& spec, bool markdown) {
       return "list of strings";
     case value_type::choice:
       return enumerate(spec, markdown ? "`" : "");
+    case value_type::uuid:
+      return "UUID";
   }
   return "";
 }
@@ -156,6 +167,8 @@ std::string expectation(const key_spec& spec) {
       return "a list of strings";
     case value_type::choice:
       return "one of " + enumerate(spec, "");
+    case value_type::uuid:
+      return "a UUID such as 5746d8ee-3644-4bd2-9f54-d5a44c26c2a1";
   }
   return "";
 }
@@ -178,13 +191,15 @@ std::optional<data> coerce(const key_spec& spec, const data& value) {
       return coerce_list(value);
     case value_type::choice:
       return coerce_choice(spec, value);
+    case value_type::uuid:
+      return coerce_uuid(value);
   }
   return std::nullopt;
 }
 
 std::optional<data> from_text(const key_spec& spec, std::string_view text) {
-  if (spec.type == value_type::string)
-    return data{std::string{text}};
+  if (spec.type == value_type::string || spec.type == value_type::uuid)
+    return coerce(spec, data{std::string{text}});
   if (spec.type == value_type::string_list) {
     auto first = text.find_first_not_of(" \t");
     if (first == std::string_view::npos || text[first] != '[') {

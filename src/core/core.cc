@@ -56,6 +56,8 @@ void core::shutdown() {
     return;
   registry::remove(id());
   BROKER_INFO("[{}] endpoint shutting down", settings_.name);
+  // Nothing acknowledged to a publisher is dropped while the peers read.
+  part_from_peers();
   // Release everyone who may wait on us: producers waiting for room in the
   // inbox, and a core blocked on a full subscriber (`block` policy).
   inbox_.close();

@@ -214,6 +214,10 @@ private:
   void release_publishers(std::vector<publish_request>& reqs);
   void run_loop();
   void stop_on_core_thread();
+  /// Routes what is queued, sends every TCP peer its queued messages and a
+  /// BYE, and waits until they answered or broker.unpeer-timeout passed
+  /// (core_farewell.cc; called by shutdown from outside the core thread).
+  void part_from_peers();
   void fire_due_timers();
 
   // -- waiting for the core (any thread) -------------------------------------

@@ -359,12 +359,29 @@ std::vector<peer_stats> peer_table::stats() const {
 }
 
 std::vector<topic> peer_table::subscriptions() const {
+  // Only peers the router sends to: a TCP peer whose extension probe is
+  // still pending has announced its filter but gets nothing yet.
   std::vector<topic> xs;
   for (auto& peer : slots_)
-    xs.insert(xs.end(), peer.filter.begin(), peer.filter.end());
+    if (peer.established)
+      xs.insert(xs.end(), peer.filter.begin(), peer.filter.end());
   std::sort(xs.begin(), xs.end());
   xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
   return xs;
+}
+
+std::vector<std::shared_ptr<net::connection>> peer_table::say_goodbye_all() {
+  std::vector<std::shared_ptr<net::connection>> leaving;
+  for (auto& slot : slots_) {
+    if (!slot.conn || !slot.established || slot.conn->closed())
+      continue;
+    BROKER_INFO("[{}] peering with {} ends: shutting down", settings_.name,
+                slot.info.node);
+    conns_.forget(*slot.conn);
+    slot.conn->say_goodbye();
+    leaving.push_back(slot.conn);
+  }
+  return leaving;
 }
 
 void peer_table::stop() {

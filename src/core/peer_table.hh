@@ -125,6 +125,11 @@ public:
   /// Every peer, connected or connecting, for the metrics.
   std::vector<peer_stats> stats() const;
 
+  /// Orderly end of every established TCP peering (shutdown): what is
+  /// queued goes out, then a BYE. Returns the connections that are leaving;
+  /// their end reports no status.
+  std::vector<std::shared_ptr<net::connection>> say_goodbye_all();
+
   /// Closes the connections and tells in-memory peers (core thread).
   void stop();
 

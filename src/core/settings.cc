@@ -33,6 +33,17 @@ bool bool_setting(const configuration& cfg, std::string_view key,
   return b ? *b : fallback;
 }
 
+/// broker.endpoint-id if set (the configuration accepted only valid ids),
+/// else a fresh random id.
+node_id endpoint_id(const configuration& cfg) {
+  node_id id;
+  auto x = cfg.get("broker.endpoint-id");
+  auto str = x ? get_if<std::string>(*x) : nullptr;
+  if (str && convert(*str, id))
+    return id;
+  return node_id::random();
+}
+
 net::connection_timing timing_settings(const configuration& cfg) {
   using std::chrono::duration_cast;
   using ms = std::chrono::milliseconds;
@@ -56,7 +67,7 @@ net::connection_timing timing_settings(const configuration& cfg) {
 
 core_settings core_settings::from(const configuration& cfg) {
   core_settings result;
-  result.id = node_id::random();
+  result.id = endpoint_id(cfg);
   result.name = log_name(result.id);
   result.ttl = static_cast<uint16_t>(
     std::clamp<unsigned>(cfg.options().ttl, 1, UINT16_MAX));

@@ -32,7 +32,7 @@ struct core_settings {
   /// How log lines name this endpoint (data/log_format.hh).
   std::string name;
 
-  /// Reads `cfg`; the id is a fresh random one.
+  /// Reads `cfg`; the id is broker.endpoint-id's or a fresh random one.
   static core_settings from(const configuration& cfg);
 };
 

@@ -61,6 +61,7 @@ void clone_store::on_ack_clone(const format::entity_id& from,
   ++generation_;
   writes_.set_broadcast_receiver(from);
   open_writer();
+  answer_held_reads();
 }
 
 void clone_store::on_writer_control(const format::internal_command& cmd) {
@@ -141,6 +142,7 @@ void clone_store::on_tick() {
 void clone_store::expire_buffer() {
   if (master_ || can_buffer())
     return;
+  answer_held_reads(); // stale_data: no master came in time
   if (auto n = writes_.channel().drop_held(); n > 0) {
     // Upstream drops them silently; nothing should fail unseen.
     report(error{ec::no_such_master,

@@ -172,10 +172,19 @@ void clone_store::on_query(store_query q, store_responder r) {
     ask_master(std::move(q), std::move(r));
     return;
   }
+  if (stale_ && !gave_up_ && can_buffer()) {
+    // Upstream's new clone holds every query until it found its master.
+    held_reads_.emplace_back(std::move(q), std::move(r));
+    return;
+  }
   if (stale_) {
     r(error{ec::stale_data, "store " + name() + ": clone not synchronised"});
     return;
   }
+  read_cache(q, r);
+}
+
+void clone_store::read_cache(const store_query& q, const store_responder& r) {
   auto i = cache_.find(q.key);
   switch (q.type) {
     case store_query::kind::exists:
@@ -232,6 +241,13 @@ void clone_store::fail_pending(const error& why) {
     respond(why);
 }
 
+void clone_store::answer_held_reads() {
+  auto held = std::move(held_reads_);
+  held_reads_.clear();
+  for (auto& [q, r] : held)
+    on_query(std::move(q), std::move(r));
+}
+
 void clone_store::give_up() {
   BROKER_WARNING("[{}] store {}: clone without a master for {} s, now stale",
                  log_name(), name(),
@@ -242,10 +258,15 @@ void clone_store::give_up() {
   // until each caller's timeout.
   fail_pending(error{ec::no_such_master,
                      "store " + name() + ": its master is gone"});
+  answer_held_reads(); // stale_data now
 }
 
 void clone_store::on_stop() {
-  fail_pending(error{ec::unspecified, "store " + name() + " is closed"});
+  error closed{ec::unspecified, "store " + name() + " is closed"};
+  fail_pending(closed);
+  for (auto& [q, r] : held_reads_)
+    r(closed);
+  held_reads_.clear();
 }
 
 } // namespace broker::detail

@@ -76,6 +76,10 @@ private:
   /// Sends a put_unique to the master, or holds it until there is one.
   void ask_master(store_query q, store_responder r);
   void fail_pending(const error& why);
+  /// Answers the reads from the local copy (kind != put_unique).
+  void read_cache(const store_query& q, const store_responder& r);
+  /// Runs the held reads again: answered once synchronised or given up.
+  void answer_held_reads();
   /// The stale interval passed without a master.
   void give_up();
   bool has_master() const;
@@ -97,6 +101,9 @@ private:
   uint64_t generation_ = 0;
   timestamp buffer_until_;
   std::map<uint64_t, store_responder> pending_;
+  /// Reads that arrived before the clone first found its master; they
+  /// wait for it as upstream's do (at most the mutation buffer interval).
+  std::vector<std::pair<store_query, store_responder>> held_reads_;
   uint64_t next_request_ = 0;
 };
 

@@ -113,6 +113,17 @@ inline void write_file(const std::string& path, const std::string& text) {
   out << text;
 }
 
+/// The message of the exception `fn` throws as `E`, or "no error".
+template <class E, class F>
+inline std::string error_of(F fn) {
+  try {
+    fn();
+  } catch (const E& err) {
+    return err.what();
+  }
+  return "no error";
+}
+
 /// A configuration from arguments (argv[0] added).
 inline configuration from_args(std::vector<std::string> args) {
   std::vector<char*> argv{const_cast<char*>("test")};

@@ -78,3 +78,35 @@ TEST(ConfigurationEndpoint, ConfigFileArgumentAndCommandLine) {
   EXPECT_EQ(got.front(), data{90});
   EXPECT_EQ(got.back(), data{99});
 }
+
+TEST(ConfigurationEndpoint, EndpointIdTakesEffectOnTheWire) {
+  env_guard env;
+  const std::string wanted = "d207546e-7780-48f4-bfdf-f47f3c789dc6";
+  endpoint a{from_args({"--broker.endpoint-id=" + wanted,
+                        "--broker.disable_ssl=true"})};
+  EXPECT_EQ(to_string(a.node_id()), wanted);
+  // A peer learns it through the handshake.
+  configuration cfg{skip_init};
+  cfg.options().disable_ssl = true;
+  cfg.set("broker.in-process-shortcut", false);
+  endpoint b{std::move(cfg)};
+  auto port = a.listen("127.0.0.1", 0);
+  ASSERT_TRUE(b.peer("127.0.0.1", port, 0s));
+  ASSERT_EQ(b.peers().size(), 1u);
+  EXPECT_EQ(to_string(b.peers()[0].peer.node), wanted);
+}
+
+TEST(ConfigurationEndpoint, EndpointIdMustBeAUuid) {
+  env_guard env;
+  auto check = [](std::string arg) {
+    return error_of<std::runtime_error>([&] { from_args({arg}); });
+  };
+  EXPECT_EQ(check("--broker.endpoint-id=nope"),
+            "Error while parsing CLI arguments: argument "
+            "--broker.endpoint-id=nope: invalid value for broker.endpoint-id: "
+            "'nope' (expected a UUID such as "
+            "5746d8ee-3644-4bd2-9f54-d5a44c26c2a1)");
+  // The nil id names no endpoint.
+  EXPECT_NE(check("--broker.endpoint-id=00000000-0000-0000-0000-000000000000"),
+            "");
+}

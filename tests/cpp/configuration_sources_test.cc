@@ -16,17 +16,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// The message of the exception `fn` throws as `E`, or "no error".
-template <class E, class F>
-std::string error_of(F fn) {
-  try {
-    fn();
-  } catch (const E& err) {
-    return err.what();
-  }
-  return "no error";
-}
-
 /// A test in a fresh working directory with no BROKER_* variables set.
 class ConfigSources : public ::testing::Test {
 protected:

@@ -57,7 +57,8 @@ TEST(StoreReplication, OversizedSnapshotIsReported) {
     m.put(i, mib);
   ASSERT_TRUE(eventually([&] { return value_at(m, 16) == data{mib}; }));
   ASSERT_TRUE(b.peer(a));
-  auto c = *b.attach_clone("big");
+  // Queries wait for a master only for the mutation buffer interval.
+  auto c = *b.attach_clone("big", 10.0, 300.0, 0.5);
   auto found = false;
   for (int i = 0; i < 50 && !found; ++i) {
     auto x = errors.get(10s);

@@ -4,6 +4,8 @@
 
 #include <poll.h>
 
+#include <future>
+
 #include "broker/broker.hh"
 #include "store_util.hh"
 #include "test_util.hh"
@@ -135,12 +137,41 @@ TEST(Store, MasterExistsAtAPeer) {
   EXPECT_EQ(m.error().code(), ec::master_exists);
 }
 
-TEST(Store, CloneIsStaleUntilItFindsItsMaster) {
+TEST(Store, CloneWithoutMasterIsStaleOnceItsBufferIntervalPassed) {
   endpoint a;
-  auto c = a.attach_clone("lonely");
+  // Queries wait for a master as long as mutations may (0 s: not at all).
+  auto c = a.attach_clone("lonely", 10.0, 300.0, 0.0);
   ASSERT_TRUE(c);
   EXPECT_EQ(c->get("k").error().code(), ec::stale_data);
   EXPECT_EQ(c->frontend(), frontend::clone);
+  auto d = a.attach_clone("alone", 10.0, 300.0, 0.2);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->exists("k").error().code(), ec::stale_data);
+}
+
+TEST(Store, CloneQueriesWaitForTheMaster) {
+  endpoint a;
+  endpoint b;
+  auto c = *b.attach_clone("later");
+  // Asked before any master exists: held, then answered from the snapshot.
+  auto got = std::async(std::launch::async, [&c] { return c.get("k"); });
+  auto keys = std::async(std::launch::async, [&c] { return c.keys(); });
+  store::proxy p{c};
+  auto id = p.get("k");
+  auto m = *a.attach_master("later", backend::memory);
+  m.put("k", 42);
+  ASSERT_TRUE(eventually([&] { return value_at(m, "k") == data{42}; }));
+  ASSERT_TRUE(b.peer(a));
+  auto v = got.get();
+  ASSERT_TRUE(v) << to_string(v.error());
+  EXPECT_EQ(*v, data{42});
+  auto ks = keys.get();
+  ASSERT_TRUE(ks);
+  EXPECT_EQ(*ks, (data{set{"k"}}));
+  auto resp = p.receive();
+  EXPECT_EQ(resp.id, id);
+  ASSERT_TRUE(resp.answer);
+  EXPECT_EQ(*resp.answer, data{42});
 }
 
 namespace {

@@ -196,18 +196,28 @@ def test_handles(endpoints, backend):
     assert ep0.attach_master("h", type_, opts).frontend_id() == mid
 
 
-def test_clone_is_stale_until_it_finds_its_master(endpoints):
-    ep0, ep1 = endpoints(tcp_config()), endpoints(tcp_config())
-    m = ep0.attach_master("st", broker.Backend.Memory)
-    m.put("k", "v")
-    c = ep1.attach_clone("st", resync_interval=0.1)
+def test_clone_is_stale_when_no_master_came_in_time(endpoints):
+    ep = endpoints(tcp_config())
+    # Queries wait for a master as long as mutations may: here not at all.
+    c = ep.attach_clone("st", mutation_buffer_interval=0.0)
     # Every query answers None while stale; _broker tells why.
     assert c.get("k") is None and c.exists("k") is None
     assert c.keys() is None and c.get_index_from_value("k", 0) is None
     assert c._impl.get("k").code() == broker.EC.StaleData
+
+
+def test_clone_queries_wait_for_the_master(endpoints):
+    ep0, ep1 = endpoints(tcp_config()), endpoints(tcp_config())
+    m = ep0.attach_master("st", broker.Backend.Memory)
+    m.put("k", "v")
+    c = ep1.attach_clone("st", resync_interval=0.1)
+    got = []
+    asker = threading.Thread(target=lambda: got.append(c.get("k")))
+    asker.start()
     c.put("early", 1)  # buffered until the master is found
     peer_pair(ep0, ep1)
-    settles([c], "k", "v")
+    asker.join(timeout=15)
+    assert got == ["v"]
     settles([m, c], "early", 1)
 
 

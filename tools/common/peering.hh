@@ -25,10 +25,10 @@ size_t unacknowledged_bytes();
 
 /// Runs `loop` until no TCP socket of the process held unacknowledged
 /// bytes for 5 ms (true), or until a signal or `stall_timeout_s` seconds
-/// in which the queued bytes did not shrink (false). A stand-in for a
-/// library call that flushes the peerings: endpoint::shutdown drops what a
-/// connection has not yet handed to the kernel, so a tool that leaves
-/// right after publishing waits here first.
+/// in which the queued bytes did not shrink (false). endpoint::shutdown
+/// itself delivers what is queued, but gives up after
+/// broker.unpeer-timeout and says nothing about it; a tool waits here
+/// first so that a slow peer gets longer and a stall becomes its exit code.
 bool wait_until_sent(event_loop& loop, double stall_timeout_s);
 
 /// A deadline `secs` from now; nothing for secs < 0 (no deadline).

@@ -57,8 +57,8 @@ bool attach_listed_stores(const node_options& opts, endpoint& ep,
   return true;
 }
 
-/// --endpoint-id: the library chooses ids itself unless it supports the
-/// setting; a node that cannot honour the flag says so and fails.
+/// --endpoint-id goes to the library as broker.endpoint-id; a node whose id
+/// still differs (a library without the setting) says so and fails.
 bool check_endpoint_id(const node_options& opts, const endpoint& ep) {
   if (opts.endpoint_id.empty() || to_string(ep.node_id()) == opts.endpoint_id)
     return true;

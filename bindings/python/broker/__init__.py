@@ -12,6 +12,7 @@ comes back as a tuple.
 import datetime
 
 from . import _broker
+from ._aio import AsyncReader as _AsyncReader, AsyncStore as _AsyncStore
 from ._broker import (  # noqa: F401  (re-exports)
     Address,
     APIFlags,
@@ -117,7 +118,7 @@ class _Handle:
         self._impl.reset()
 
 
-class _Reader(_Handle):
+class _Reader(_AsyncReader, _Handle):
     """What Subscriber and StatusSubscriber share."""
 
     def get(self, *args):
@@ -189,7 +190,7 @@ def _value(x):
     return None if isinstance(x, Error) else x
 
 
-class Store(_Handle):
+class Store(_AsyncStore, _Handle):
     """A master or clone of a data store (``Endpoint.attach_master``,
     ``Endpoint.attach_clone``); use it as a context manager.
 

@@ -18,6 +18,7 @@
 #include "convert.hh"
 #include "handle.hh"
 #include "store.hh"
+#include "store_async.hh"
 
 namespace broker::python {
 
@@ -41,15 +42,6 @@ std::optional<timespan> to_expiry(py::handle x) {
   if (x.is_none())
     return std::nullopt;
   return to_duration(x);
-}
-
-/// Answers of _broker.Store's queries: the converted value, or the
-/// broker.Error object. (broker.Store maps the latter to None; tests and
-/// callers who need the reason, e.g. stale_data, can look at it.)
-py::object answer_to_py(expected<data>&& x) {
-  if (!x)
-    return py::cast(std::move(x.error()));
-  return to_py(*x);
 }
 
 /// A store handle for Python. Queries go through store proxies instead of
@@ -101,6 +93,43 @@ public:
 
   py::object keys() {
     return ask([](store::proxy& p) { return p.keys(); });
+  }
+
+  // -- queries for asyncio (broker/_aio.py): sent now, awaited there -----------
+
+  pending_query start_exists(py::handle key) {
+    auto k = from_py(key);
+    return start_query(*impl_.use(),
+                       [&](store::proxy& p) { return p.exists(std::move(k)); });
+  }
+
+  pending_query start_get(py::handle key) {
+    auto k = from_py(key);
+    return start_query(*impl_.use(),
+                       [&](store::proxy& p) { return p.get(std::move(k)); });
+  }
+
+  pending_query start_put_unique(py::handle key, py::handle value,
+                                 py::handle expiry) {
+    auto k = from_py(key);
+    auto v = from_py(value);
+    auto e = to_expiry(expiry);
+    return start_query(*impl_.use(), [&](store::proxy& p) {
+      return p.put_unique(std::move(k), std::move(v), e);
+    });
+  }
+
+  pending_query start_get_index_from_value(py::handle key, py::handle index) {
+    auto k = from_py(key);
+    auto i = from_py(index);
+    return start_query(*impl_.use(), [&](store::proxy& p) {
+      return p.get_index_from_value(std::move(k), std::move(i));
+    });
+  }
+
+  pending_query start_keys() {
+    return start_query(*impl_.use(),
+                       [](store::proxy& p) { return p.keys(); });
   }
 
   // -- mutators (fire and forget: they only queue a command) -------------------
@@ -229,6 +258,13 @@ void bind_store(py::module_& m) {
     .def("get_index_from_value", &s::get_index_from_value, py::arg("key"),
          py::arg("index"))
     .def("keys", &s::keys)
+    .def("start_exists", &s::start_exists, py::arg("key"))
+    .def("start_get", &s::start_get, py::arg("key"))
+    .def("start_put_unique", &s::start_put_unique, py::arg("key"),
+         py::arg("value"), py::arg("expiry") = none)
+    .def("start_get_index_from_value", &s::start_get_index_from_value,
+         py::arg("key"), py::arg("index"))
+    .def("start_keys", &s::start_keys)
     .def("put", &s::put, py::arg("key"), py::arg("value"),
          py::arg("expiry") = none)
     .def("erase", &s::erase, py::arg("key"))
@@ -259,6 +295,7 @@ py::object wrap(store&& s) {
 void register_store(py::module_& m) {
   bind_enums(m);
   bind_publisher_id(m);
+  bind_pending_query(m);
   bind_store(m);
 }
 
