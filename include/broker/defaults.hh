@@ -21,6 +21,11 @@ inline constexpr size_t core_inbox_size = 16384;
 /// (`broker.peer-buffer-size`).
 inline constexpr size_t peer_buffer_size = 65536;
 
+/// Bytes of encoded messages queued toward one TCP peer before the peer
+/// overflow policy applies (`broker.peer-buffer-bytes`). With the write in
+/// progress, a stuck peer holds at most about twice this in the publisher.
+inline constexpr size_t peer_buffer_bytes = 8 * 1024 * 1024;
+
 /// Microseconds an idle core or store thread keeps polling for work before
 /// it sleeps, and a blocking store query polls for its answer
 /// (`broker.core-spin-us`; 0 = sleep at once).

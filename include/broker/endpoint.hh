@@ -96,6 +96,12 @@ public:
   /// Established peers.
   std::vector<peer_info> peers() const;
 
+  /// Waits until `whom` is an established peer (upstream 2.3+; there, any
+  /// endpoint reachable through peers counts, here only direct peers, as
+  /// 2.1 routes). Returns false on timeout or after shutdown.
+  bool await_peer(broker::node_id whom,
+                  timespan timeout = std::chrono::seconds{10});
+
   /// The union of the peers' filters, sorted and deduplicated.
   std::vector<topic> peer_subscriptions() const;
 

@@ -19,6 +19,11 @@ class data;
 struct endpoint_info {
   node_id node;
   std::optional<network_info> network;
+  /// How the endpoint talks to us (upstream 2.3+): "native" for a Broker
+  /// peer; unset where unknown (e.g. a peer we could not reach). Not part
+  /// of the comparisons, the string form or the data layout, which stay
+  /// those of 2.1.
+  std::optional<std::string> type = std::nullopt;
 };
 
 inline bool operator==(const endpoint_info& x, const endpoint_info& y) {

@@ -94,6 +94,12 @@ public:
 
   expected<data> keys() const;
 
+  /// Waits until nothing is in flight (upstream 2.3+): on a master, until
+  /// every clone acknowledged every update; on a clone, until the master
+  /// acknowledged every write (and answered every put_unique). Returns
+  /// false on timeout, for an invalid handle, or once the store stopped.
+  bool await_idle(timespan timeout = std::chrono::seconds{10}) const;
+
   // -- mutators --------------------------------------------------------------
 
   void put(data key, data value, std::optional<timespan> expiry = {}) const;

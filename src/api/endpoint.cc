@@ -1,5 +1,6 @@
 #include "broker/endpoint.hh"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "api/core_store_host.hh"
@@ -126,6 +127,28 @@ void endpoint::unpeer_nosync(const std::string& address, uint16_t port) {
 std::vector<peer_info> endpoint::peers() const {
   auto result = core_->peers();
   return result ? std::move(*result) : std::vector<peer_info>{};
+}
+
+bool endpoint::await_peer(broker::node_id whom, timespan timeout) {
+  auto deadline = detail::to_deadline(timeout);
+  // Subscribed before the first look, so that a peering that completes in
+  // between still wakes us.
+  auto statuses = make_status_subscriber(true);
+  auto is_peer = [&] {
+    auto xs = core_->peers();
+    return xs && std::any_of(xs->begin(), xs->end(), [&](const peer_info& x) {
+             return x.peer.node == whom;
+           });
+  };
+  for (;;) {
+    if (is_shutdown())
+      return false;
+    if (is_peer())
+      return true;
+    if (std::chrono::steady_clock::now() >= deadline)
+      return false;
+    statuses.get_until(deadline); // Any status may mean a new peer.
+  }
 }
 
 std::vector<topic> endpoint::peer_subscriptions() const {

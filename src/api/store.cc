@@ -87,6 +87,10 @@ expected<data> store::keys() const {
   return ask(static_cast<int>(kind::keys), {}, {}, {});
 }
 
+bool store::await_idle(timespan timeout) const {
+  return impl_ && impl_->await_idle(detail::to_deadline(timeout));
+}
+
 // -- mutators ------------------------------------------------------------------
 
 void store::send(int t, data key, data value, data::type init,

@@ -102,6 +102,9 @@ const key_spec endpoint_keys[] = {
   whole("broker.peer-buffer-size", "65536", 1, no_limit,
         "messages pending toward one peer (in-process: in its inbox; TCP: "
         "frames waiting behind the write in progress)"),
+  whole("broker.peer-buffer-bytes", "8388608", 1, no_limit,
+        "bytes of encoded messages waiting toward one TCP peer behind the "
+        "write in progress; the overflow policy applies beyond it too"),
   one_of("broker.peer-overflow-policy", "disconnect", peer_policies,
          "what a full peer buffer does: drop the peer, the newest messages "
          "(what does not fit of a batch) or the oldest waiting ones; every "

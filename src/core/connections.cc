@@ -145,7 +145,8 @@ void connections::on_handshake(net::connection& conn, filter_type&& filter) {
   peer.info = endpoint_info{
     conn.peer_id(),
     hs.dialed ? *hs.dialed
-              : network_info{conn.remote_address(), conn.remote_port()}};
+              : network_info{conn.remote_address(), conn.remote_port()},
+    "native"};
   peers_.index(conn.peer_id(), slot);
   slots_[&conn] = slot;
   BROKER_INFO("[{}] handshake with {} done: peer id {} ({})", settings_.name,

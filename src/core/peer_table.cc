@@ -36,7 +36,7 @@ uint32_t peer_table::add_slot(const std::shared_ptr<core>& remote,
   auto slot = alloc();
   auto& peer = slots_[slot];
   peer.remote = remote;
-  peer.info = endpoint_info{remote->id(), std::nullopt};
+  peer.info = endpoint_info{remote->id(), std::nullopt, "native"};
   peer.outbound = outbound;
   peer.established = false;
   index_[remote->id()] = slot;
@@ -276,6 +276,23 @@ bool peer_table::make_room(uint32_t slot, size_t queued,
   peer.traffic.dropped += dropped;
   report_drops(peer.info, dropped);
   return !peer.pending.empty();
+}
+
+void peer_table::limit_queued_bytes(uint32_t slot) {
+  auto& peer = slots_[slot];
+  auto& conn = *peer.conn;
+  if (conn.queued_bytes() <= settings_.peer_buffer_bytes)
+    return;
+  auto policy = settings_.peer_policy;
+  if (policy != overflow_policy::drop_newest
+      && policy != overflow_policy::drop_oldest) {
+    handle_overflow(slot, conn.waiting_messages());
+    return;
+  }
+  auto dropped = conn.trim_queued_data(settings_.peer_buffer_bytes,
+                                       policy == overflow_policy::drop_newest);
+  if (dropped > 0)
+    report_drops(peer.info, dropped);
 }
 
 void peer_table::handle_overflow(uint32_t slot, size_t count) {

@@ -116,6 +116,11 @@ public:
   bool make_room(uint32_t slot, size_t queued,
                  const std::function<size_t(size_t)>& drop_queued);
 
+  /// Applies the peer overflow policy when more than
+  /// broker.peer-buffer-bytes of data wait toward TCP peer `slot` behind the
+  /// write in progress (a slow reader); may drop the peer.
+  void limit_queued_bytes(uint32_t slot);
+
   // -- queries and shutdown --------------------------------------------------
 
   std::vector<peer_info> infos() const;
@@ -146,6 +151,7 @@ private:
   void unpeer_slot(uint32_t slot);
   /// Drops the pending batch, and with `disconnect` the peer.
   void handle_overflow(uint32_t slot, size_t count);
+
   void report_drops(const endpoint_info& info, size_t count);
   void broadcast_filter();
 

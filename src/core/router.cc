@@ -251,6 +251,8 @@ void router::send_to_connection(uint32_t slot, bool shared) {
                std::to_string(unencodable)
                  + " message(s) exceed the wire format's limits and were "
                    "not sent to this peer"});
+  // Last: with the disconnect policy this may drop the peer.
+  peers_.limit_queued_bytes(slot);
 }
 
 void router::log_batches() const {

@@ -79,6 +79,8 @@ core_settings core_settings::from(const configuration& cfg) {
     cfg, "broker.subscriber-overflow-policy", overflow_policy::drop_oldest);
   result.peer_buffer = cfg.get_count("broker.peer-buffer-size",
                                      defaults::peer_buffer_size);
+  result.peer_buffer_bytes = cfg.get_count("broker.peer-buffer-bytes",
+                                           defaults::peer_buffer_bytes);
   result.peer_policy = policy_setting(cfg, "broker.peer-overflow-policy",
                                       overflow_policy::disconnect);
   result.spin = std::chrono::microseconds{

@@ -21,6 +21,7 @@ struct core_settings {
   size_t subscriber_buffer = 0;
   overflow_policy subscriber_policy = overflow_policy::drop_oldest;
   size_t peer_buffer = 0;
+  size_t peer_buffer_bytes = 0;
   overflow_policy peer_policy = overflow_policy::disconnect;
   std::chrono::microseconds spin{0};
   net::connection_timing timing;

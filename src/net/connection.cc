@@ -140,26 +140,49 @@ void connection::send_encoded(const uint8_t* frame, size_t size) {
 
 size_t connection::drop_queued_data(size_t n) {
   auto k = std::min(n, out_data_.size());
-  if (k == 0)
+  erase_data_frames(0, k);
+  return k;
+}
+
+size_t connection::trim_queued_data(size_t limit, bool newest) {
+  if (out_.size() <= limit)
     return 0;
+  auto excess = out_.size() - limit;
+  size_t freed = 0;
+  size_t k = 0;
+  auto n = out_data_.size();
+  while (k < n && freed < excess) {
+    auto& frame = out_data_[newest ? n - 1 - k : k];
+    freed += frame.second;
+    ++k;
+  }
+  if (newest)
+    erase_data_frames(n - k, n);
+  else
+    erase_data_frames(0, k);
+  return k;
+}
+
+void connection::erase_data_frames(size_t first, size_t last) {
+  if (first >= last)
+    return;
   // Close the holes: keep what lies between and after the dropped frames
   // (control messages such as routing updates and pings are never dropped).
   auto base = out_.data();
-  auto dst = out_data_[0].first;
+  auto dst = out_data_[first].first;
   size_t removed = 0;
-  for (size_t i = 0; i < k; ++i) {
+  for (size_t i = first; i < last; ++i) {
     auto end = out_data_[i].first + out_data_[i].second;
-    auto next = i + 1 < k ? out_data_[i + 1].first : out_.size();
+    auto next = i + 1 < last ? out_data_[i + 1].first : out_.size();
     std::memmove(base + dst, base + end, next - end);
     dst += next - end;
     removed += out_data_[i].second;
   }
   out_.resize(dst);
-  out_data_.erase(out_data_.begin(), out_data_.begin() + k);
-  for (auto& frame : out_data_)
-    frame.first -= removed;
-  out_msgs_ -= k;
-  return k;
+  out_data_.erase(out_data_.begin() + first, out_data_.begin() + last);
+  for (auto i = first; i < out_data_.size(); ++i)
+    out_data_[i].first -= removed;
+  out_msgs_ -= last - first;
 }
 
 void connection::send_filter(const filter_type& filter) {

@@ -109,6 +109,14 @@ public:
   /// being written yet (the `drop_oldest` policy); returns how many.
   size_t drop_queued_data(size_t n);
 
+  /// Removes queued data messages that are not being written yet, the
+  /// newest (`newest`) or the oldest first, until at most `limit` bytes are
+  /// queued or no data message is left; returns how many it removed.
+  size_t trim_queued_data(size_t limit, bool newest);
+
+  /// Bytes queued behind the write in progress.
+  size_t queued_bytes() const noexcept { return out_.size(); }
+
   /// Sends a routing_update with our complete filter.
   void send_filter(const filter_type& filter);
 
@@ -155,6 +163,7 @@ public:
   /// bound applies to these).
   size_t waiting_messages() const noexcept { return out_msgs_; }
 
+
   /// Sets the peer's address if the socket could not tell (it was reset).
   void remember_remote(const asio::ip::tcp::endpoint& ep);
 
@@ -167,6 +176,9 @@ public:
   uint16_t local_port() const noexcept { return local_port_; }
 
 private:
+  /// Removes the data frames [first, last) of `out_data_` from `out_`.
+  void erase_data_frames(size_t first, size_t last);
+
   using clock = std::chrono::steady_clock;
 
   enum class state : uint8_t;

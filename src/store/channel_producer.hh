@@ -187,6 +187,18 @@ public:
     return cfg_;
   }
 
+  /// Whether nothing is in flight: every consumer acknowledged its
+  /// handshake and everything produced so far, and no event waits for a
+  /// consumer (replay mode). Upstream 2.3's idle state, which
+  /// store::await_idle waits for.
+  bool idle() const noexcept {
+    if (paths_.empty())
+      return buf_.empty();
+    return std::all_of(paths_.begin(), paths_.end(), [this](const path& p) {
+      return p.acked != 0 && p.needs_after() >= seq_;
+    });
+  }
+
 private:
   struct path {
     Handle hdl;

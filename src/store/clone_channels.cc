@@ -129,6 +129,11 @@ void clone_store::master_lost() {
 
 // -- time ------------------------------------------------------------------------
 
+bool clone_store::idle() const {
+  return pending_.empty() && held_reads_.empty()
+         && input_.channel().buffered() == 0 && writes_.channel().idle();
+}
+
 void clone_store::on_tick() {
   input_.channel().tick();
   writes_.channel().tick();

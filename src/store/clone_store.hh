@@ -42,6 +42,7 @@ protected:
   void on_mutation(store_command cmd) override;
   void on_tick() override;
   void on_stop() override;
+  bool idle() const override;
 
 private:
   // -- the master's stream (clone_channels.cc) --------------------------------

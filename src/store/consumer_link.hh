@@ -30,6 +30,8 @@ public:
 
   consumer_type& channel() noexcept { return consumer_; }
 
+  const consumer_type& channel() const noexcept { return consumer_; }
+
   /// Feeds an action with its channel sequence number.
   void handle_event(const format::entity_id& from, uint64_t seq,
                     format::command_content x) {

@@ -123,6 +123,13 @@ consumer_link* master_store::writer(const format::entity_id& id) {
 
 // -- time ------------------------------------------------------------------------
 
+bool master_store::idle() const {
+  for (auto& [id, link] : writers_)
+    if (link->channel().buffered() > 0)
+      return false;
+  return clones_.channel().idle();
+}
+
 void master_store::on_tick() {
   refresh_entries(true);
   clones_.channel().tick();

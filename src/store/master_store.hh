@@ -33,6 +33,7 @@ protected:
   void on_tick() override;
   void begin_batch() override;
   void end_batch() override;
+  bool idle() const override;
 
 private:
   // -- mutations (master_store.cc) --------------------------------------------

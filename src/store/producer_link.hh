@@ -35,6 +35,8 @@ public:
 
   producer_type& channel() noexcept { return producer_; }
 
+  const producer_type& channel() const noexcept { return producer_; }
+
   const format::entity_id& self() const noexcept { return self_; }
 
   void set_broadcast_receiver(const format::entity_id& x) { broadcast_to_ = x; }

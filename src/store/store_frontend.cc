@@ -92,6 +92,11 @@ void store_frontend::stop() {
       drain_mutations();
       on_stop();
       flush_outgoing();
+      // Waiters learn that the store stopped (stopped_ is set).
+      for (auto& weak : idle_waiters_)
+        if (auto waiter = weak.lock())
+          waiter->set_value();
+      idle_waiters_.clear();
     });
     work_.reset();
     thread_.join();
@@ -113,6 +118,27 @@ bool store_frontend::sync(steady_deadline deadline) {
   post([done] { done->set_value(); });
   // A store stopped meanwhile has nothing left to wait for.
   return fut.wait_until(deadline) == std::future_status::ready || stopped_;
+}
+
+bool store_frontend::await_idle(steady_deadline deadline) {
+  if (stopped_)
+    return false;
+  auto done = std::make_shared<std::promise<void>>();
+  auto fut = done->get_future();
+  post([this, weak = std::weak_ptr{done}] {
+    idle_waiters_.push_back(weak);
+    check_idle();
+  });
+  return fut.wait_until(deadline) == std::future_status::ready && !stopped_;
+}
+
+void store_frontend::check_idle() {
+  if (idle_waiters_.empty() || !idle())
+    return;
+  for (auto& weak : idle_waiters_)
+    if (auto waiter = weak.lock())
+      waiter->set_value();
+  idle_waiters_.clear();
 }
 
 void store_frontend::request(store_query q, store_responder r) {
@@ -179,6 +205,7 @@ void store_frontend::flush_outgoing() {
     core_->deliver_local(topic::store_events() / name_, std::move(events_));
     events_.clear();
   }
+  check_idle();
 }
 
 void store_frontend::send_command(const topic& t,

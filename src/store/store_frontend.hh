@@ -6,6 +6,7 @@
 #include <asio/post.hpp>
 
 #include <atomic>
+#include <future>
 #include <mutex>
 #include <vector>
 #include <chrono>
@@ -72,6 +73,10 @@ public:
   /// (false if `deadline` passed first).
   bool sync(steady_deadline deadline);
 
+  /// Waits until the store is idle (see `idle`); false if `deadline`
+  /// passed first or the store stopped.
+  bool await_idle(steady_deadline deadline);
+
   // -- thread-safe entry points -----------------------------------------------
 
   void request(store_query q, store_responder r);
@@ -97,6 +102,10 @@ protected:
   virtual void on_query(store_query q, store_responder r) = 0;
 
   virtual void on_mutation(store_command cmd) = 0;
+
+  /// Whether nothing the store sent or received is in flight: a master's
+  /// clones acknowledged all updates, a clone's master all writes.
+  virtual bool idle() const { return true; }
 
   /// Bracket a run of mutations or messages (the master commits its
   /// backend's transaction at the end).
@@ -164,6 +173,10 @@ private:
   /// one wake-up of the core per step, not one per message.
   void flush_outgoing();
 
+  /// Wakes the await_idle callers once the store is idle. Called after
+  /// every step of the store's thread, since any step may change it.
+  void check_idle();
+
   std::shared_ptr<store_host> core_;
   std::string name_;
   publisher_id id_;
@@ -183,6 +196,9 @@ private:
   std::vector<publish_request> outgoing_;
   std::vector<data> events_;
   store_stats stats_;
+  /// await_idle callers (store thread only). Weak: a caller that gave up
+  /// releases its promise, and the next check forgets it.
+  std::vector<std::weak_ptr<std::promise<void>>> idle_waiters_;
 };
 
 } // namespace broker::detail

@@ -63,6 +63,37 @@ TEST(Endpoint, PublishReachesPeerNotSelf) {
   EXPECT_FALSE(sub_a.get(50ms).has_value());
 }
 
+// await_peer (upstream 2.3+) returns once the node is a direct peer.
+TEST(Endpoint, AwaitPeer) {
+  endpoint a;
+  endpoint b;
+  EXPECT_FALSE(a.await_peer(b.node_id(), 50ms)) << "not peered yet";
+  std::thread peering{[&] { EXPECT_TRUE(a.peer(b)); }};
+  EXPECT_TRUE(b.await_peer(a.node_id(), 10s));
+  peering.join();
+  EXPECT_TRUE(a.await_peer(b.node_id(), 0s)) << "already a peer";
+  a.shutdown();
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(a.await_peer(b.node_id(), 10s)) << "after shutdown";
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+// Upstream 2.3+ tells the kind of a peer in endpoint_info::type.
+TEST(Endpoint, PeersAreOfTypeNative) {
+  endpoint a;
+  endpoint b;
+  endpoint c;
+  ASSERT_TRUE(a.peer(b));
+  auto port = c.listen("127.0.0.1", 0);
+  ASSERT_NE(port, 0);
+  ASSERT_TRUE(a.peer("127.0.0.1", port, timeout::seconds{0}));
+  auto peers = a.peers();
+  ASSERT_EQ(peers.size(), 2u);
+  for (auto& p : peers)
+    EXPECT_EQ(p.peer.type, std::optional<std::string>{"native"});
+  EXPECT_FALSE(endpoint_info{}.type.has_value());
+}
+
 TEST(Endpoint, StatusesOnPeerAndUnpeer) {
   endpoint a;
   endpoint b;

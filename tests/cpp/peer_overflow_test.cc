@@ -190,3 +190,45 @@ TEST(PeerOverflow, DropOldestTowardAStuckInProcessPeer) {
   EXPECT_TRUE(ends_with_the_newest(got, bound, n));
   EXPECT_EQ(reported_drops(ss, "drop_oldest"), n - got.size());
 }
+
+// broker.peer-buffer-bytes: the same policies bound the bytes waiting
+// toward a TCP peer, whatever the message count allows.
+namespace {
+
+constexpr count byte_bound = 256 * 1024;
+
+configuration with_byte_bound(const char* policy) {
+  auto cfg = with_policy(policy);
+  cfg.set("broker.peer-buffer-size", count{1'000'000});
+  cfg.set("broker.peer-buffer-bytes", byte_bound);
+  return cfg;
+}
+
+} // namespace
+
+TEST(PeerOverflow, ByteBoundWithDropOldestKeepsTheNewest) {
+  endpoint a{with_byte_bound("drop_oldest")};
+  auto ss = a.make_status_subscriber(true);
+  raw_peer peer{a.listen("127.0.0.1", 0)};
+  ASSERT_EQ(test::next_of<status>(ss).code(), sc::peer_added);
+  const count n = 40'000;
+  publish_numbered(a, n);
+  auto got = peer.read_until(n - 1);
+  ASSERT_FALSE(got.empty());
+  EXPECT_TRUE(increasing(got));
+  // About byte_bound / 1 KiB of the newest waited at the bound.
+  EXPECT_TRUE(ends_with_the_newest(got, byte_bound / 1100, n));
+  EXPECT_LT(got.size(), n);
+  EXPECT_EQ(reported_drops(ss, "drop_oldest"), n - got.size());
+  EXPECT_EQ(a.peers().size(), 1u);
+}
+
+TEST(PeerOverflow, ByteBoundWithDisconnectDropsThePeer) {
+  endpoint a{with_byte_bound("disconnect")};
+  auto ss = a.make_status_subscriber(true);
+  raw_peer peer{a.listen("127.0.0.1", 0)};
+  ASSERT_EQ(test::next_of<status>(ss).code(), sc::peer_added);
+  publish_numbered(a, 40'000);
+  EXPECT_EQ(test::next_of<status>(ss).code(), sc::peer_removed);
+  EXPECT_TRUE(a.peers().empty());
+}

@@ -243,6 +243,34 @@ TEST(StoreChannel, BufferTrimmedWhenAllConsumersAcked) {
   EXPECT_EQ(net.producer.state.buffered(), 2u);
 }
 
+// store::await_idle waits for this state (upstream 2.3+).
+TEST(StoreChannel, IdleOnceEveryConsumerAckedEverything) {
+  network net;
+  EXPECT_TRUE(net.producer.state.idle()) << "no consumer, nothing held";
+  net.drop = [](const packet& pk) { return get<ch::cumulative_ack>(pk); };
+  net.add_consumer("c1");
+  net.tick(5);
+  EXPECT_FALSE(net.producer.state.idle()) << "handshake not acknowledged";
+  net.drop = nullptr;
+  net.tick(5);
+  EXPECT_TRUE(net.producer.state.idle());
+  net.produce(3);
+  EXPECT_FALSE(net.producer.state.idle()) << "events not acknowledged yet";
+  net.tick(5);
+  EXPECT_TRUE(net.producer.state.idle());
+}
+
+TEST(StoreChannel, WriterWithHeldEventsIsNotIdle) {
+  network net{{}, "clone", network::mode::replay};
+  net.produce(2);
+  EXPECT_FALSE(net.producer.state.idle()) << "held for the next consumer";
+  net.add_consumer("master", false);
+  net.producer.state.add("master");
+  net.run();
+  net.tick(5);
+  EXPECT_TRUE(net.producer.state.idle());
+}
+
 TEST(StoreChannel, NoConsumerNoBuffer) {
   network net;
   net.produce(100);

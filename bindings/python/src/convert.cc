@@ -21,6 +21,7 @@ struct py_classes {
   py::object ipv6_network;
   py::object epoch; // datetime(1970, 1, 1, tzinfo=timezone.utc)
   py::object message_base;
+  py::object readonly_dict; // broker.ImmutableData.HashableReadOnlyDict
 };
 
 py_classes& classes() {
@@ -135,6 +136,18 @@ table convert_dict(py::handle x, int level) {
   return result;
 }
 
+/// A types.MappingProxyType (a read-only view of a dict), as upstream 2.2+.
+table convert_mapping(py::handle x, int level) {
+  check_level(level);
+  table result;
+  for (auto kv : x.attr("items")()) {
+    auto pair = py::reinterpret_borrow<py::tuple>(kv);
+    result.insert_or_assign(convert_value(pair[0], level + 1),
+                            convert_value(pair[1], level + 1));
+  }
+  return result;
+}
+
 set convert_set(py::handle x, int level) {
   check_level(level);
   set result;
@@ -176,6 +189,8 @@ bool convert_builtin(py::handle x, int level, data& out) {
     out = convert_dict(x, level);
   } else if (PyAnySet_Check(ptr)) {
     out = convert_set(x, level);
+  } else if (Py_TYPE(ptr) == &PyDictProxy_Type) {
+    out = convert_mapping(x, level);
   } else if (PyDelta_Check(ptr)) {
     out = delta_to_timespan(x);
   } else if (PyDateTime_Check(ptr)) {
@@ -249,7 +264,19 @@ data convert_value(py::handle x, int level) {
 
 // -- Broker -> Python ----------------------------------------------------------
 
-py::object convert_back(const data& x, bool hashable);
+/// How Broker values come back. `hashable`: the value becomes a set element
+/// or part of a table key, so a set becomes a frozenset. `immutable` (the
+/// safe subscriber's mode): every set becomes a frozenset and every table a
+/// hashable read-only dict, so that any Broker value has a Python form.
+struct back_mode {
+  bool hashable;
+  bool immutable;
+
+  back_mode inner() const { return {true, immutable}; }
+  back_mode value() const { return {immutable, immutable}; }
+};
+
+py::object convert_back(const data& x, back_mode mode);
 
 /// A timedelta with the nanoseconds rounded half-to-even to microseconds,
 /// as timedelta(seconds=float) rounds.
@@ -297,37 +324,43 @@ py::object make_string(const std::string& s) {
   return py::bytes(s);
 }
 
-py::object make_set(const set& xs, bool hashable) {
+py::object make_set(const set& xs, back_mode mode) {
   // Inside a set or a table key the result must be hashable itself.
   auto result = py::reinterpret_steal<py::object>(
-    hashable ? PyFrozenSet_New(nullptr) : PySet_New(nullptr));
+    mode.hashable ? PyFrozenSet_New(nullptr) : PySet_New(nullptr));
   if (!result)
     throw py::error_already_set();
   for (auto& x : xs)
-    if (PySet_Add(result.ptr(), convert_back(x, true).ptr()) != 0)
+    if (PySet_Add(result.ptr(), convert_back(x, mode.inner()).ptr()) != 0)
       throw py::error_already_set();
   return result;
 }
 
-py::object make_dict(const table& xs, bool hashable) {
-  if (hashable)
+py::object make_dict(const table& xs, back_mode mode) {
+  if (mode.hashable && !mode.immutable)
     throw py::type_error("a Broker table inside a set or a table key has no "
-                         "hashable Python form");
+                         "hashable Python form (broker.SafeSubscriber and "
+                         "broker.ImmutableData have one)");
   py::dict result;
   for (auto& [k, v] : xs)
-    result[convert_back(k, true)] = convert_back(v, false);
-  return std::move(result);
+    result[convert_back(k, mode.inner())] = convert_back(v, mode.value());
+  if (!mode.immutable)
+    return std::move(result);
+  auto& cls = classes().readonly_dict;
+  if (!cls)
+    throw py::type_error("broker.ImmutableData is not initialised");
+  return cls(result);
 }
 
-py::object make_tuple(const vector& xs, bool hashable) {
+py::object make_tuple(const vector& xs, back_mode mode) {
   py::tuple result(xs.size());
   for (size_t i = 0; i < xs.size(); ++i)
-    result[i] = convert_back(xs[i], hashable);
+    result[i] = convert_back(xs[i], mode);
   return std::move(result);
 }
 
 struct back_visitor {
-  bool hashable;
+  back_mode mode;
 
   py::object operator()(none) const { return py::none(); }
   py::object operator()(boolean x) const { return py::bool_(x); }
@@ -347,15 +380,13 @@ struct back_visitor {
   }
   py::object operator()(timespan x) const { return make_timedelta(x.count()); }
   py::object operator()(const enum_value& x) const { return py::cast(x); }
-  py::object operator()(const set& x) const { return make_set(x, hashable); }
-  py::object operator()(const table& x) const { return make_dict(x, hashable); }
-  py::object operator()(const vector& x) const {
-    return make_tuple(x, hashable);
-  }
+  py::object operator()(const set& x) const { return make_set(x, mode); }
+  py::object operator()(const table& x) const { return make_dict(x, mode); }
+  py::object operator()(const vector& x) const { return make_tuple(x, mode); }
 };
 
-py::object convert_back(const data& x, bool hashable) {
-  return visit(back_visitor{hashable}, x);
+py::object convert_back(const data& x, back_mode mode) {
+  return visit(back_visitor{mode}, x);
 }
 
 } // namespace
@@ -373,20 +404,25 @@ data from_py(py::handle x) {
 }
 
 py::object to_py(const data& x) {
-  return convert_back(x, false);
+  return convert_back(x, back_mode{false, false});
+}
+
+py::object to_py_immutable(const data& x) {
+  return convert_back(x, back_mode{true, true});
 }
 
 timespan to_duration(py::handle x) {
-  auto ptr = x.ptr();
-  // bool is an int to Python, but True seconds is surely a mistake.
-  if ((PyFloat_Check(ptr) || PyLong_Check(ptr)) && !PyBool_Check(ptr))
-    return seconds_to_timespan(x.cast<double>());
-  if (PyDelta_Check(ptr))
+  if (PyDelta_Check(x.ptr()))
     return delta_to_timespan(x);
   if (py::isinstance<timespan>(x))
     return x.cast<timespan>();
-  throw py::type_error("a duration must be seconds (float), a timedelta or "
-                       "a broker.Timespan, not " + type_name(x));
+  // Upstream passed the expiry through float(): whatever it takes is
+  // seconds ("60", True, a Decimal), and its errors are the errors.
+  auto secs = PyNumber_Float(x.ptr());
+  if (!secs)
+    throw py::error_already_set();
+  return seconds_to_timespan(
+    PyFloat_AS_DOUBLE(py::reinterpret_steal<py::object>(secs).ptr()));
 }
 
 topic to_topic(py::handle x) {
@@ -420,6 +456,12 @@ void set_message_base(py::object cls) {
   if (!PyType_Check(cls.ptr()))
     throw py::type_error("the message base must be a class");
   classes().message_base = std::move(cls);
+}
+
+void set_readonly_dict(py::object cls) {
+  if (!PyType_Check(cls.ptr()))
+    throw py::type_error("the read-only dict must be a class");
+  classes().readonly_dict = std::move(cls);
 }
 
 } // namespace broker::python

@@ -33,6 +33,11 @@ data from_py(py::handle x);
 /// subnets ipaddress objects.
 py::object to_py(const data& x);
 
+/// Broker -> Python as broker.ImmutableData.to_py: sets become frozensets
+/// and tables hashable read-only dicts (see set_readonly_dict) at every
+/// level, so that a set of tables converts too.
+py::object to_py_immutable(const data& x);
+
 /// An item of a status subscriber: broker.Error, broker.Status, or None
 /// (a timeout). Defined in status.cc.
 py::object to_py(status_variant&& x);
@@ -41,9 +46,9 @@ py::object to_py(status_variant&& x);
 /// do not fit into 64 bits of nanoseconds. Defined in time.cc.
 timespan seconds_to_timespan(double secs);
 
-/// A duration argument (a store expiry): float or int seconds as upstream,
-/// or a datetime.timedelta (exact to the microsecond) or broker.Timespan.
-/// TypeError for anything else.
+/// A duration argument (a store expiry): a datetime.timedelta (exact to the
+/// microsecond), a broker.Timespan, or else whatever float() takes as
+/// seconds, as upstream; float()'s TypeError or ValueError otherwise.
 timespan to_duration(py::handle x);
 
 /// A topic argument: a str or a broker.Topic; anything else is a TypeError.
@@ -55,6 +60,10 @@ std::vector<topic> to_topics(py::handle x);
 /// Remembers the Python base class whose instances convert through their
 /// `to_broker()` method (broker.Message).
 void set_message_base(py::object cls);
+
+/// Remembers the dict subclass that immutable conversions build tables as
+/// (broker.ImmutableData.HashableReadOnlyDict).
+void set_readonly_dict(py::object cls);
 
 /// The type name of `x`, for error messages.
 std::string type_name(py::handle x);

@@ -40,6 +40,11 @@ void bind_data_type(py::class_<data>& cls) {
 
 void bind_accessors(py::class_<data>& cls) {
   cls
+    .def("as_none",
+         [](const data& x) {
+           expect<none>(x, "nil");
+           return py::none();
+         })
     .def("as_boolean", [](const data& x) { return expect<boolean>(x, "bool"); })
     .def("as_count", [](const data& x) { return expect<count>(x, "count"); })
     .def("as_integer",
@@ -74,13 +79,18 @@ void bind_data(py::module_& m) {
   py::class_<data> cls(m, "Data");
   bind_data_type(cls);
   cls.def(py::init<>())
-    .def(py::init([](py::handle x) { return from_py(x); }), py::arg("value"))
+    .def(py::init([](py::handle x) { return from_py(x); }), py::arg("x"))
     .def_static(
-      "from_py", [](py::handle x) { return from_py(x); }, py::arg("value"),
+      "from_py", [](py::handle x) { return from_py(x); }, py::arg("x"),
       "Converts a Python value to Broker data (TypeError if unsupported).")
     .def_static(
-      "to_py", [](const data& x) { return to_py(x); }, py::arg("data"),
+      "to_py", [](const data& x) { return to_py(x); }, py::arg("d"),
       "Converts Broker data to the canonical Python value.")
+    .def_static(
+      "_to_py_immutable", [](const data& x) { return to_py_immutable(x); },
+      py::arg("d"),
+      "Converts Broker data to hashable, read-only Python values "
+      "(broker.ImmutableData.to_py).")
     .def("get_type", &data::get_type);
   bind_accessors(cls);
   bind_ordering(cls);

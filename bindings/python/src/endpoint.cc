@@ -1,6 +1,7 @@
 // _broker.Endpoint. broker.Endpoint (broker/__init__.py) derives from it and
 // wraps the subscribers and publishers it returns.
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <future>
@@ -77,15 +78,6 @@ py::object store_or_error(expected<store>&& x) {
     return py::cast(std::move(x.error()));
   }
   return wrap(std::move(*x));
-}
-
-/// A list of what `xs` holds, unless the call failed (see answered()).
-template <class T>
-py::list to_list(expected<std::vector<T>>&& xs) {
-  py::list result;
-  for (auto& x : answered(std::move(xs), std::vector<T>{}))
-    result.append(py::cast(std::move(x)));
-  return result;
 }
 
 /// Test hook (_broker.Endpoint._block_core): holds the core thread until
@@ -172,22 +164,43 @@ public:
     ep_->unpeer_nosync(address, port);
   }
 
-  py::list peers() {
+  /// A _broker.VectorPeerInfo, as upstream's.
+  std::vector<peer_info> peers() {
     std::optional<expected<std::vector<peer_info>>> xs;
     {
       py::gil_scoped_release nogil;
       xs.emplace(ep_->checked_peers());
     }
-    return to_list(std::move(*xs));
+    return answered(std::move(*xs), std::vector<peer_info>{});
   }
 
-  py::list peer_subscriptions() {
+  /// A _broker.VectorTopic, as upstream's.
+  std::vector<topic> peer_subscriptions() {
     std::optional<expected<std::vector<topic>>> xs;
     {
       py::gil_scoped_release nogil;
       xs.emplace(ep_->checked_peer_subscriptions());
     }
-    return to_list(std::move(*xs));
+    return answered(std::move(*xs), std::vector<topic>{});
+  }
+
+  /// Waits until `node` (a node id as node_id() prints it) is a peer of
+  /// this endpoint, at most `timeout` seconds (upstream 2.3+). Waits in
+  /// slices, so that Ctrl-C interrupts it.
+  bool await_peer(const std::string& node, double timeout) {
+    node_id whom;
+    if (!convert(node, whom))
+      throw py::value_error("await_peer: invalid endpoint ID: " + node);
+    bool found = false;
+    auto step = [&](steady_deadline end) {
+      auto left = end - std::chrono::steady_clock::now();
+      found = ep_->await_peer(whom, std::max(
+        std::chrono::duration_cast<timespan>(left), timespan{0}));
+      // After shutdown no peer comes: stop at once instead of spinning.
+      return found || ep_->is_shutdown();
+    };
+    wait_interruptibly(deadline_after(timeout), step);
+    return found;
   }
 
   void forward(py::handle topics) {
@@ -308,7 +321,12 @@ void register_endpoint(py::module_& m) {
     .def("node_id", [](e& x) { return to_string(x.ep().node_id()); })
     .def("is_shutdown", [](e& x) { return x.ep().is_shutdown(); })
     .def("listen", &e::listen, py::arg("address"), py::arg("port") = 0)
+    // Upstream's keyword names first; our earlier ones still work.
+    .def("peer", &e::peer, py::arg("addr"), py::arg("port"),
+         py::arg("retry") = 10.0)
     .def("peer", &e::peer, py::arg("address"), py::arg("port"),
+         py::arg("retry") = 10.0)
+    .def("peer_nosync", &e::peer_nosync, py::arg("addr"), py::arg("port"),
          py::arg("retry") = 10.0)
     .def("peer_nosync", &e::peer_nosync, py::arg("address"), py::arg("port"),
          py::arg("retry") = 10.0)
@@ -318,6 +336,7 @@ void register_endpoint(py::module_& m) {
     .def("peers", &e::peers)
     .def("peer_subscriptions", &e::peer_subscriptions)
     .def("forward", &e::forward, py::arg("topics"))
+    .def("publish", &e::publish, py::arg("topic"), py::arg("data"))
     .def("publish", &e::publish, py::arg("topic"), py::arg("value"))
     .def("publish_batch", &e::publish_batch)
     .def("make_subscriber", &e::make_subscriber, py::arg("topics"),
@@ -330,6 +349,8 @@ void register_endpoint(py::module_& m) {
     .def("attach_clone", &e::attach_clone, py::arg("name"),
          py::arg("resync_interval") = 10.0, py::arg("stale_interval") = 300.0,
          py::arg("mutation_buffer_interval") = 120.0)
+    .def("await_peer", &e::await_peer, py::arg("node"),
+         py::arg("timeout") = 10.0)
     .def("shutdown", &e::shutdown)
     .def("_block_core", [](e& x) {
       return std::make_unique<core_block>(x.ep());

@@ -15,6 +15,8 @@ namespace broker::python {
 template <class T>
 class handle {
 public:
+  using element_type = T;
+
   handle(T impl, const char* what)
     : impl_(std::make_shared<T>(std::move(impl))), what_(what) {}
 

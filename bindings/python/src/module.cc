@@ -15,6 +15,7 @@ PYBIND11_MODULE(_broker, m) {
   bp::register_containers(m);
   bp::register_topic(m);
   bp::register_status(m);
+  bp::register_compat(m);
   bp::register_configuration(m);
   bp::register_subscribers(m);
   bp::register_publisher(m);
@@ -23,4 +24,6 @@ PYBIND11_MODULE(_broker, m) {
   bp::register_zeek(m);
   m.def("_set_message_base", &bp::set_message_base, pybind11::arg("cls"),
         "Makes instances of `cls` convert through their to_broker() method.");
+  m.def("_set_readonly_dict", &bp::set_readonly_dict, pybind11::arg("cls"),
+        "The dict subclass that immutable conversions build tables as.");
 }

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 
+#include "opaque.hh"
+
 namespace broker::python {
 
 namespace py = pybind11;
@@ -33,5 +35,6 @@ void register_publisher(py::module_& m);     // publisher.cc
 void register_store(py::module_& m);         // store.cc
 void register_endpoint(py::module_& m);      // endpoint.cc
 void register_zeek(py::module_& m);          // zeek.cc
+void register_compat(py::module_& m);        // compat.cc
 
 } // namespace broker::python

@@ -99,8 +99,11 @@ void register_publisher(py::module_& m) {
       return p.impl.alive() ? p.impl.get()->fd() : -1;
     })
     .def("send_rate", [](py_publisher& p) { return p.meter.rate(); })
+    .def("publish", &publish_one, py::arg("data"))
     .def("publish", &publish_one, py::arg("value"))
     .def("publish_batch", &publish_batch)
+    .def("drop_all_on_destruction",
+         [](py_publisher& p) { p.impl.use()->drop_all_on_destruction(); })
     .def("reset", [](py_publisher& p) { p.impl.reset(); });
 }
 

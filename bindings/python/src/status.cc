@@ -70,24 +70,24 @@ void bind_ec(py::module_& m) {
 
 void bind_enums(py::module_& m) {
   bind_ec(m);
-  py::enum_<sc> sc_cls(m, "SC");
-  compare_with_ints(sc_cls)
+  // Only EC compares equal to ints (upstream patched EC.__eq__); the other
+  // enums keep pybind11's strict comparison, as upstream's: SC.PeerAdded
+  // == 2 is False, int(SC.PeerAdded) == 2 holds.
+  py::enum_<sc>(m, "SC")
     .value("Unspecified", sc::unspecified)
     .value("PeerAdded", sc::peer_added)
     .value("PeerRemoved", sc::peer_removed)
     .value("PeerLost", sc::peer_lost)
     .value("EndpointDiscovered", sc::endpoint_discovered)
     .value("EndpointUnreachable", sc::endpoint_unreachable);
-  py::enum_<peer_status> ps_cls(m, "PeerStatus");
-  compare_with_ints(ps_cls)
+  py::enum_<peer_status>(m, "PeerStatus")
     .value("Initialized", peer_status::initialized)
     .value("Connecting", peer_status::connecting)
     .value("Connected", peer_status::connected)
     .value("Peered", peer_status::peered)
     .value("Disconnected", peer_status::disconnected)
     .value("Reconnecting", peer_status::reconnecting);
-  py::enum_<peer_flags> pf_cls(m, "PeerFlags");
-  compare_with_ints(pf_cls)
+  py::enum_<peer_flags>(m, "PeerFlags")
     .value("Invalid", peer_flags::invalid)
     .value("Local", peer_flags::local)
     .value("Remote", peer_flags::remote)
@@ -97,6 +97,11 @@ void bind_enums(py::module_& m) {
 
 py::object optional_context(const endpoint_info* ctx) {
   return ctx ? py::cast(*ctx) : py::none();
+}
+
+std::string optional_network_text(const std::optional<network_info>& x) {
+  // CAF's form, as upstream's repr: a leading `*` for a set optional.
+  return x ? "*" + to_string(*x) : "none";
 }
 
 void bind_infos(py::module_& m) {
@@ -109,29 +114,62 @@ void bind_infos(py::module_& m) {
     .def("__repr__", [](const network_info& x) { return to_string(x); });
   // The name and interface of upstream's binding of optional<network_info>.
   py::class_<std::optional<network_info>>(m, "OptionalNetworkInfo")
+    .def(py::init<>())
+    .def(py::init([](const network_info& x) {
+           return std::optional<network_info>{x};
+         }),
+         py::arg("info"))
     .def("is_set", [](const std::optional<network_info>& x) { return x.has_value(); })
-    .def("get", [](const std::optional<network_info>& x) {
-      if (!x)
-        throw py::value_error("the network info is not set");
-      return *x;
-    });
+    .def("get",
+         [](const std::optional<network_info>& x) {
+           if (!x)
+             throw py::value_error("the network info is not set");
+           return *x;
+         })
+    .def("__repr__", &optional_network_text);
   py::class_<endpoint_info>(m, "EndpointInfo")
-    .def_readonly("network", &endpoint_info::network)
+    .def(py::init<>())
+    .def_readwrite("network", &endpoint_info::network)
+    // Upstream 2.3+: "native" for a Broker peer, else None.
+    .def_property(
+      "type",
+      [](const endpoint_info& x) -> py::object {
+        if (x.type)
+          return py::str(*x.type);
+        return py::none();
+      },
+      [](endpoint_info& x, py::handle t) {
+        x.type = t.is_none() ? std::nullopt
+                             : std::optional{t.cast<std::string>()};
+      })
     .def_property_readonly("node",
                            [](const endpoint_info& x) { return to_string(x.node); })
     .def("node_id", [](const endpoint_info& x) { return to_string(x.node); })
     .def("__str__", [](const endpoint_info& x) { return to_string(x); })
-    .def("__repr__", [](const endpoint_info& x) { return to_string(x); });
+    // Upstream's repr is the node id alone.
+    .def("__repr__", [](const endpoint_info& x) { return to_string(x.node); });
   py::class_<peer_info>(m, "PeerInfo")
-    .def_readonly("peer", &peer_info::peer)
-    .def_readonly("flags", &peer_info::flags)
-    .def_readonly("status", &peer_info::status)
+    .def(py::init<>())
+    .def_readwrite("peer", &peer_info::peer)
+    .def_readwrite("flags", &peer_info::flags)
+    .def_readwrite("status", &peer_info::status)
     .def("__str__", [](const peer_info& x) { return to_string(x); })
     .def("__repr__", [](const peer_info& x) { return to_string(x); });
 }
 
+/// Upstream's Status and Error define no `__eq__`, so they hash by
+/// identity; ours compare by value (an addition) and still hash by identity,
+/// so that sets and dicts of them behave as upstream's.
+template <class T>
+void hash_by_identity(py::class_<T>& cls) {
+  cls.attr("__hash__") = py::module_::import("builtins")
+                           .attr("object")
+                           .attr("__hash__");
+}
+
 void bind_status_and_error(py::module_& m) {
-  py::class_<error>(m, "Error")
+  py::class_<error> err_cls(m, "Error");
+  err_cls.def(py::init<>())
     .def("code", &error::code)
     .def("message", &error::message)
     .def("context", [](const error& x) { return optional_context(x.context()); })
@@ -139,7 +177,9 @@ void bind_status_and_error(py::module_& m) {
          py::is_operator())
     .def("__str__", [](const error& x) { return to_string(x); })
     .def("__repr__", [](const error& x) { return to_string(x); });
-  py::class_<status>(m, "Status")
+  hash_by_identity(err_cls);
+  py::class_<status> st_cls(m, "Status");
+  st_cls.def(py::init<>())
     .def("code", &status::code)
     .def("message", [](const status& x) { return *x.message(); })
     .def("context", [](const status& x) { return optional_context(x.context()); })
@@ -147,6 +187,7 @@ void bind_status_and_error(py::module_& m) {
          py::is_operator())
     .def("__str__", [](const status& x) { return to_string(x); })
     .def("__repr__", [](const status& x) { return to_string(x); });
+  hash_by_identity(st_cls);
 }
 
 } // namespace

@@ -179,6 +179,23 @@ public:
     impl_.use()->pop(from_py(key), to_expiry(expiry));
   }
 
+  /// store::await_idle in slices, so that Ctrl-C interrupts the wait.
+  bool await_idle(double timeout) {
+    auto s = impl_.use();
+    bool idle = false;
+    auto step = [&](steady_deadline end) {
+      auto left = std::chrono::duration_cast<timespan>(end - steady_clock::now());
+      idle = s->await_idle(std::max(left, timespan{0}));
+      // The C++ call gives up early only if the store stopped (endpoint
+      // shut down): then stop at once instead of spinning.
+      auto early = !idle && steady_clock::now() + std::chrono::milliseconds{1} < end;
+      return idle || early;
+    };
+    wait_interruptibly(deadline_after(timeout), step,
+                       [this] { impl_.check_alive(); });
+    return idle;
+  }
+
   bool alive() const noexcept { return impl_.alive(); }
 
   void reset() {
@@ -224,13 +241,15 @@ private:
 };
 
 void bind_enums(py::module_& m) {
+  // Exported into the module as upstream's (_broker.Memory, _broker.Master).
   py::enum_<backend>(m, "Backend")
     .value("Memory", backend::memory)
-    .value("SQLite", backend::sqlite);
-  // broker::frontend is unscoped; its values stay inside broker.Frontend.
+    .value("SQLite", backend::sqlite)
+    .export_values();
   py::enum_<frontend>(m, "Frontend")
     .value("Clone", frontend::clone)
-    .value("Master", frontend::master);
+    .value("Master", frontend::master)
+    .export_values();
 }
 
 void bind_publisher_id(py::module_& m) {
@@ -267,6 +286,7 @@ void bind_store(py::module_& m) {
     .def("start_keys", &s::start_keys)
     .def("put", &s::put, py::arg("key"), py::arg("value"),
          py::arg("expiry") = none)
+    .def("erase", &s::erase, py::arg("data"))
     .def("erase", &s::erase, py::arg("key"))
     .def("clear", &s::clear)
     .def("increment", &s::increment, py::arg("key"), py::arg("amount"),
@@ -282,6 +302,7 @@ void bind_store(py::module_& m) {
     .def("push", &s::push, py::arg("key"), py::arg("value"),
          py::arg("expiry") = none)
     .def("pop", &s::pop, py::arg("key"), py::arg("expiry") = none)
+    .def("await_idle", &s::await_idle, py::arg("timeout") = 10.0)
     .def("alive", &s::alive)
     .def("reset", &s::reset);
 }

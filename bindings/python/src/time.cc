@@ -42,6 +42,30 @@ timespan negate(timespan x) {
   return timespan{-x.count()};
 }
 
+timespan mul(timespan x, int64_t k) {
+  int64_t r;
+  check(__builtin_mul_overflow(x.count(), k, &r));
+  return timespan{r};
+}
+
+void check_divisor(int64_t k) {
+  if (k == 0)
+    raise(PyExc_ZeroDivisionError, "division of a Timespan by zero");
+}
+
+/// C++'s truncating division; INT64_MIN / -1 overflows.
+int64_t div(int64_t x, int64_t k) {
+  check_divisor(k);
+  check(x == INT64_MIN && k == -1);
+  return x / k;
+}
+
+/// C++'s remainder (the sign of the dividend), as upstream's `%`.
+int64_t mod(int64_t x, int64_t k) {
+  check_divisor(k);
+  return k == -1 ? 0 : x % k;
+}
+
 void bind_timespan(py::module_& m) {
   py::class_<timespan> cls(m, "Timespan");
   cls.def(py::init<>())
@@ -50,28 +74,31 @@ void bind_timespan(py::module_& m) {
     .def("count", &timespan::count)
     .def("__add__", &add, py::is_operator())
     .def("__sub__", &sub, py::is_operator())
+    .def("__mul__", &mul, py::is_operator())
+    .def("__rmul__", &mul, py::is_operator())
+    // As upstream (C++ duration division): a Timespan divided by a Timespan
+    // is their integer ratio, by an int a Timespan; both truncate.
     .def(
-      "__mul__",
-      [](timespan x, int64_t k) {
-        int64_t r;
-        check(__builtin_mul_overflow(x.count(), k, &r));
-        return timespan{r};
-      },
+      "__truediv__",
+      [](timespan x, timespan y) { return div(x.count(), y.count()); },
       py::is_operator())
     .def(
       "__truediv__",
-      [](timespan x, int64_t k) {
-        if (k == 0)
-          raise(PyExc_ZeroDivisionError, "division of a Timespan by zero");
-        return k == -1 ? negate(x) : x / k;
-      },
+      [](timespan x, int64_t k) { return timespan{div(x.count(), k)}; },
+      py::is_operator())
+    .def(
+      "__mod__",
+      [](timespan x, timespan y) { return timespan{mod(x.count(), y.count())}; },
+      py::is_operator())
+    .def(
+      "__mod__",
+      [](timespan x, int64_t k) { return timespan{mod(x.count(), k)}; },
       py::is_operator())
     .def("__neg__", &negate)
     .def("__hash__",
          [](timespan x) { return std::hash<int64_t>{}(x.count()); })
     .def("__str__", [](timespan x) { return broker::to_string(x); })
-    .def("__repr__",
-         [](timespan x) { return "Timespan(" + broker::to_string(x) + ")"; });
+    .def("__repr__", [](timespan x) { return broker::to_string(x); });
   bind_ordering(cls);
 }
 
@@ -108,9 +135,7 @@ void bind_timestamp(py::module_& m) {
            return std::hash<int64_t>{}(x.time_since_epoch().count());
          })
     .def("__str__", [](timestamp x) { return broker::to_string(x); })
-    .def("__repr__", [](timestamp x) {
-      return "Timestamp(" + broker::to_string(x) + ")";
-    });
+    .def("__repr__", [](timestamp x) { return broker::to_string(x); });
   bind_ordering(cls);
 }
 

@@ -25,7 +25,7 @@ void register_topic(py::module_& m) {
       [](topic& x, py::handle y) -> topic& { return x /= to_topic(y); },
       py::is_operator())
     .def("__str__", &topic::string)
-    .def("__repr__", [](const topic& x) { return "Topic(" + x.string() + ")"; });
+    .def("__repr__", &topic::string);
   bind_ordering(cls);
   cls.def("__hash__", [](const topic& x) { return std::hash<topic>{}(x); });
 }

@@ -41,8 +41,7 @@ void bind_enum_value(py::module_& m) {
   cls.def("__hash__",
           [](const enum_value& x) { return std::hash<std::string>{}(x.name); })
     .def("__str__", [](const enum_value& x) { return x.name; })
-    .def("__repr__",
-         [](const enum_value& x) { return "Enum(" + x.name + ")"; });
+    .def("__repr__", [](const enum_value& x) { return x.name; });
 }
 
 void bind_port(py::module_& m) {
@@ -59,7 +58,7 @@ void bind_port(py::module_& m) {
     .def("number", &port::number)
     .def("get_type", &port::type);
   bind_ordering(cls);
-  bind_text_and_hash(cls, "Port");
+  bind_text_and_hash(cls);
 }
 
 address address_from_bytes(const py::bytes& bytes, int family) {
@@ -107,7 +106,7 @@ void bind_address(py::module_& m) {
       return py::bytes(reinterpret_cast<const char*>(b.data()), b.size());
     });
   bind_ordering(cls);
-  bind_text_and_hash(cls, "Address");
+  bind_text_and_hash(cls);
 }
 
 void bind_subnet(py::module_& m) {
@@ -119,11 +118,13 @@ void bind_subnet(py::module_& m) {
                                                                       : len)};
          }),
          py::arg("address"), py::arg("length"))
+    .def("contains", &subnet::contains, py::arg("addr"))
+    // Our earlier keyword name, still accepted.
     .def("contains", &subnet::contains, py::arg("address"))
     .def("network", &subnet::network)
     .def("length", &subnet::length);
   bind_ordering(cls);
-  bind_text_and_hash(cls, "Subnet");
+  bind_text_and_hash(cls);
 }
 
 } // namespace

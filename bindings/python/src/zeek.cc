@@ -29,10 +29,14 @@ py::list to_py_list(const vector& xs) {
   return result;
 }
 
-/// Metadata entries as (key, value) tuples; valid events have only
-/// 2-element vector entries, which to_py turns into 2-tuples.
-py::list metadata_list(const zeek::Event& ev) {
-  return to_py_list(checked(ev).metadata());
+/// Metadata entries as (key, value) tuples (valid events have only
+/// 2-element vector entries, which to_py turns into 2-tuples), or None if
+/// there are none, as upstream 2.6+.
+py::object metadata_list(const zeek::Event& ev) {
+  auto& xs = checked(ev).metadata();
+  if (xs.empty())
+    return py::none();
+  return to_py_list(xs);
 }
 
 py::object optional_to_py(const data* x) {
@@ -43,7 +47,9 @@ py::object optional_to_py(const data* x) {
 
 void register_zeek(py::module_& m) {
   auto sub = m.def_submodule("zeek", "Zeek message layouts");
-  py::class_<zeek::Event>(sub, "Event")
+  py::class_<zeek::Message>(sub, "Message")
+    .def("as_data", [](const zeek::Message& msg) { return msg.as_data(); });
+  py::class_<zeek::Event, zeek::Message>(sub, "Event")
     .def(py::init([](const data& msg) { return zeek::Event{msg}; }),
          py::arg("data"))
     .def(py::init([](std::string name, const data& args) {
@@ -59,6 +65,13 @@ void register_zeek(py::module_& m) {
     .def("name", [](const zeek::Event& ev) { return checked(ev).name(); })
     .def("args",
          [](const zeek::Event& ev) { return to_py_list(checked(ev).args()); })
+    .def("_immutable_args",
+         [](const zeek::Event& ev) {
+           py::list result;
+           for (auto& x : checked(ev).args())
+             result.append(to_py_immutable(x));
+           return result;
+         })
     .def("metadata", &metadata_list)
     .def("metadata_value",
          [](const zeek::Event& ev, count key) {
