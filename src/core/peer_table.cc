@@ -291,6 +291,7 @@ void peer_table::limit_queued_bytes(uint32_t slot) {
   }
   auto dropped = conn.trim_queued_data(settings_.peer_buffer_bytes,
                                        policy == overflow_policy::drop_newest);
+  peer.traffic.dropped += dropped;
   if (dropped > 0)
     report_drops(peer.info, dropped);
 }
