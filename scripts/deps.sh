@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   clang libclang-rt-14-dev
   libasio-dev libssl-dev libsqlite3-dev openssl libspdlog-dev
+  libwebsocketpp-dev nlohmann-json3-dev curl
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   python3-dev pybind11-dev python3-pytest python3-venv python3-pip
   python3-setuptools python3-wheel

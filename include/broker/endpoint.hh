@@ -31,6 +31,7 @@ namespace broker {
 
 namespace detail {
 class core;
+class endpoint_metrics;
 class store_host;
 class store_registry;
 } // namespace detail
@@ -216,6 +217,10 @@ public:
   /// shutdown(), which waits for the core.
   void block_core_for_testing(std::shared_future<void> release);
 
+  /// Not in upstream: the port the metrics' HTTP server listens on
+  /// (broker.metrics.port, docs/metrics.md), or 0 if it does not.
+  uint16_t metrics_port() const noexcept;
+
   /// Internal: the engine (for the bindings and tests).
   const std::shared_ptr<detail::core>& core() const noexcept { return core_; }
 
@@ -250,6 +255,9 @@ private:
   /// The masters and clones attached here, by name; stopped before the
   /// core on shutdown, since they publish through it until they are gone.
   std::unique_ptr<detail::store_registry> stores_;
+  /// Serves, exports and imports metrics if configured (else null);
+  /// destroyed after the core thread stopped, since it runs there.
+  std::unique_ptr<detail::endpoint_metrics> metrics_;
 };
 
 } // namespace broker

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "api/core_store_host.hh"
+#include "api/endpoint_metrics.hh"
 #include "core/core.hh"
 #include "store/store_registry.hh"
 
@@ -29,6 +30,12 @@ endpoint::endpoint(configuration cfg)
     store_host_(std::make_shared<detail::core_store_host>(core_)),
     stores_(std::make_unique<detail::store_registry>()) {
   core_->start();
+  auto params = detail::metrics::metrics_params::from(core_->config());
+  if (params.enabled()) {
+    metrics_ = std::make_unique<detail::endpoint_metrics>(core_, *stores_,
+                                                          std::move(params));
+    metrics_->start();
+  }
 }
 
 endpoint::~endpoint() {
@@ -39,6 +46,12 @@ void endpoint::shutdown() {
   // Stores first: they publish through the core until they are gone.
   stores_->stop_all();
   core_->shutdown();
+  // It ran on the core thread, which is gone now.
+  metrics_.reset();
+}
+
+uint16_t endpoint::metrics_port() const noexcept {
+  return metrics_ ? metrics_->port() : 0;
 }
 
 bool endpoint::is_shutdown() const noexcept {

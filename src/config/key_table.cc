@@ -130,6 +130,32 @@ const key_spec endpoint_keys[] = {
   whole("broker.store.connection-timeout", "100", 0, 65535,
         "a replication peer silent for this many heartbeat intervals is "
         "given up; 0 counts as 1"),
+  whole("broker.metrics.port", "unset", 0, 65535,
+        "serve Prometheus metrics (`GET /metrics`) and the status report "
+        "(`GET /v1/status/json`) over HTTP on this port; 0 = any free port "
+        "(docs/metrics.md)",
+        "BROKER_METRICS_PORT"),
+  text("broker.metrics.address", "\"\"",
+       "bind address of the metrics server; \"\" = every IPv4 interface"),
+  text("broker.metrics.endpoint-name", "unset",
+       "this endpoint's `endpoint` label in metrics, and the id of its "
+       "exports (default: the export topic's last segment)",
+       "BROKER_METRICS_ENDPOINT_NAME"),
+  text("broker.metrics.export.topic", "unset",
+       "publish this endpoint's metrics on this topic periodically "
+       "(docs/metrics.md, \"Export layout\")",
+       "BROKER_METRICS_EXPORT_TOPIC"),
+  span("broker.metrics.export.interval", "1s", one_ms,
+       "time between two such publications",
+       "BROKER_METRICS_EXPORT_INTERVAL"),
+  texts("broker.metrics.export.prefixes",
+        "metric name prefixes to publish (`broker` matches `broker_*`); "
+        "empty = all",
+        "BROKER_METRICS_EXPORT_PREFIXES"),
+  texts("broker.metrics.import.topics",
+        "topics whose exported metrics this endpoint collects and serves "
+        "with its own (needs broker.metrics.port)",
+        "BROKER_METRICS_IMPORT_TOPICS"),
 };
 
 // Keys upstream has and this library accepts (and checks) without acting
@@ -151,30 +177,6 @@ const key_spec other_keys[] = {
         "BROKER_OUTPUT_GENERATOR_FILE_CAP"),
   whole("broker.max-pending-inputs-per-source", "512", 0, no_limit,
         "declared and unused upstream; no effect"),
-  whole("broker.metrics.port", "unset", 1, 65535,
-        "port of an HTTP server for Prometheus scrapes (metrics are not "
-        "implemented yet: no effect)",
-        "BROKER_METRICS_PORT"),
-  text("broker.metrics.address", "\"\"",
-       "bind address of that server (metrics: not implemented yet)"),
-  text("broker.metrics.endpoint-name", "unset",
-       "this endpoint's name in metrics (metrics: not implemented yet)",
-       "BROKER_METRICS_ENDPOINT_NAME"),
-  text("broker.metrics.export.topic", "unset",
-       "publish the metrics periodically on this topic (metrics: not "
-       "implemented yet)",
-       "BROKER_METRICS_EXPORT_TOPIC"),
-  span("broker.metrics.export.interval", "1s", one_ms,
-       "time between two such publications (metrics: not implemented yet)",
-       "BROKER_METRICS_EXPORT_INTERVAL"),
-  texts("broker.metrics.export.prefixes",
-        "metric name prefixes to publish; empty = all (metrics: not "
-        "implemented yet)",
-        "BROKER_METRICS_EXPORT_PREFIXES"),
-  texts("broker.metrics.import.topics",
-        "topics whose published metrics are collected (metrics: not "
-        "implemented yet)",
-        "BROKER_METRICS_IMPORT_TOPICS"),
   one_of("caf.logger.console.verbosity", "error", levels,
          "what is printed to the console (docs/logging.md)",
          "BROKER_CONSOLE_VERBOSITY"),

@@ -57,7 +57,42 @@ void connections::start(asio::ip::tcp::socket sock, asio::ssl::context* tls,
 }
 
 void connections::forget(net::connection& conn) {
-  slots_.erase(&conn);
+  if (slots_.erase(&conn) > 0 && handshakes_.count(&conn) == 0)
+    retire(conn);
+}
+
+void connections::retire(const net::connection& conn) {
+  auto& x = conn.stats();
+  retired_.bytes_in += x.bytes_in;
+  retired_.bytes_out += x.bytes_out;
+  retired_.routing_updates_in += x.routing_updates_in;
+  retired_.pings_in += x.pings_in;
+  retired_.pongs_in += x.pongs_in;
+}
+
+size_t connections::established() const {
+  size_t n = 0;
+  for (auto& entry : slots_)
+    n += handshakes_.count(entry.first) == 0 ? 1 : 0;
+  return n;
+}
+
+net::connection_stats connections::totals() const {
+  auto result = retired_;
+  auto add = [&result](const net::connection& conn) {
+    auto& x = conn.stats();
+    result.bytes_in += x.bytes_in;
+    result.bytes_out += x.bytes_out;
+    result.routing_updates_in += x.routing_updates_in;
+    result.pings_in += x.pings_in;
+    result.pongs_in += x.pongs_in;
+  };
+  for (auto& entry : handshakes_)
+    add(*entry.second.conn);
+  for (auto& entry : slots_)
+    if (handshakes_.count(entry.first) == 0)
+      add(*entry.first);
+  return result;
 }
 
 void connections::moved_to_memory(net::connection& conn) {
@@ -190,6 +225,8 @@ void connections::on_filter(net::connection& conn, filter_type&& filter) {
 void connections::on_closed(net::connection& conn, const error& err) {
   // Deliver what the connection's last read batch routed.
   routes_.flush();
+  if (handshakes_.count(&conn) > 0 || slots_.count(&conn) > 0)
+    retire(conn);
   if (auto i = committing_.find(conn.peer_id());
       i != committing_.end() && i->second == &conn)
     committing_.erase(i);

@@ -56,6 +56,13 @@ public:
   /// Forgets everything (after the core thread is gone).
   void clear();
 
+  /// Bytes and control messages of every connection so far, those that
+  /// ended included (docs/metrics.md).
+  net::connection_stats totals() const;
+
+  /// Established peerings over TCP.
+  size_t established() const;
+
 private:
   /// A TCP connection whose peering is not ready yet (v1 handshake and
   /// extension probe).
@@ -86,6 +93,9 @@ private:
 
   void report_inbound_failure(const endpoint_info& ctx, const error& err);
 
+  /// Keeps the counts of a connection we stop tracking.
+  void retire(const net::connection& conn);
+
   core& owner_;
   const core_settings settings_;
   router& routes_;
@@ -95,6 +105,8 @@ private:
   std::unordered_map<net::connection*, uint32_t> slots_;
   /// Handshakes that committed to a peer id and have not finished.
   std::unordered_map<node_id, net::connection*> committing_;
+  /// The counts of connections no longer tracked.
+  net::connection_stats retired_;
 };
 
 } // namespace broker::detail

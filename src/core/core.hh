@@ -24,6 +24,7 @@
 #include "broker/peer_info.hh"
 #include "broker/time.hh"
 #include "core/connections.hh"
+#include "core/core_stats.hh"
 #include "core/inbox.hh"
 #include "core/network.hh"
 #include "core/peer_table.hh"
@@ -189,6 +190,20 @@ public:
 
   /// A peer in memory went away; redials if it was dialled with retries.
   void on_peer_gone(node_id from);
+
+  // -- for components on the core thread (the metrics, src/metrics) ---------
+
+  /// The core thread's event loop: what is posted or started on it runs on
+  /// the core thread, next to the engine, and stops with it.
+  asio::io_context& context() noexcept { return io_; }
+
+  /// What the parts count, as of now (core thread only; from other threads
+  /// through call()).
+  core_stats stats() const;
+
+  /// A local publication from the core thread itself (publish() could wait
+  /// for room in the inbox that only this thread drains).
+  void publish_here(data_message msg);
 
 private:
   // -- core thread only ------------------------------------------------------

@@ -273,6 +273,7 @@ bool peer_table::make_room(uint32_t slot, size_t queued,
       handle_overflow(slot, count);
       return false;
   }
+  peer.traffic.dropped += dropped;
   report_drops(peer.info, dropped);
   return !peer.pending.empty();
 }
@@ -290,6 +291,7 @@ void peer_table::limit_queued_bytes(uint32_t slot) {
   }
   auto dropped = conn.trim_queued_data(settings_.peer_buffer_bytes,
                                        policy == overflow_policy::drop_newest);
+  peer.traffic.dropped += dropped;
   if (dropped > 0)
     report_drops(peer.info, dropped);
 }
@@ -343,6 +345,33 @@ std::vector<peer_info> peer_table::infos() const {
     xs.push_back(peer_info{peer.info, flags,
                            peer.established ? peer_status::peered
                                             : peer_status::connecting});
+  }
+  return xs;
+}
+
+std::vector<peer_stats> peer_table::stats() const {
+  std::vector<peer_stats> xs;
+  for (auto& peer : slots_) {
+    if (!peer.remote && !peer.conn)
+      continue;
+    peer_stats x;
+    x.id = peer.info.node;
+    x.address = peer.info.network;
+    x.state = peer.established ? "peered" : "connecting";
+    x.outbound = peer.outbound;
+    x.tcp = peer.conn != nullptr;
+    x.traffic = peer.traffic;
+    x.capacity = settings_.peer_buffer;
+    x.filter = peer.filter;
+    if (peer.conn) {
+      x.bytes_in = peer.conn->stats().bytes_in;
+      x.bytes_out = peer.conn->stats().bytes_out;
+      x.buffered = peer.conn->waiting_messages();
+    } else {
+      // An in-process peer's inbox holds what all its peers sent it.
+      x.buffered = peer.remote->mailbox().remote_pending();
+    }
+    xs.push_back(std::move(x));
   }
   return xs;
 }

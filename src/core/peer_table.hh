@@ -14,6 +14,7 @@
 #include "broker/network_info.hh"
 #include "broker/peer_info.hh"
 #include "broker/topic.hh"
+#include "core/core_stats.hh"
 #include "core/envelope.hh"
 #include "core/settings.hh"
 
@@ -39,6 +40,7 @@ struct peer_slot {
   bool outbound = false;
   /// Set for a TCP peer (then `remote` is null).
   std::shared_ptr<net::connection> conn;
+  peer_traffic traffic;
 };
 
 /// The peers of one core (core thread only, except `count`): their slots
@@ -124,6 +126,9 @@ public:
   std::vector<peer_info> infos() const;
 
   std::vector<topic> subscriptions() const;
+
+  /// Every peer, connected or connecting, for the metrics.
+  std::vector<peer_stats> stats() const;
 
   /// Orderly end of every established TCP peering (shutdown): what is
   /// queued goes out, then a BYE. Returns the connections that are leaving;

@@ -18,6 +18,12 @@ namespace broker::detail {
 
 namespace {
 
+/// Where `processed_` counts a message.
+size_t kind_index(const data_message& msg) noexcept {
+  return static_cast<size_t>(is_command(msg) ? message_kind::command
+                                             : message_kind::data);
+}
+
 bool ends_with(std::string_view str, std::string_view suffix) {
   return str.size() >= suffix.size()
          && str.compare(str.size() - suffix.size(), suffix.size(), suffix)
@@ -34,6 +40,7 @@ router::router(const core_settings& settings, peer_table& peers)
 void router::route_local(publish_request& req) {
   if (req.source && req.source->drop_all)
     return;
+  ++processed_[kind_index(req.msg)];
   // The request is done with its message: only its source is used later.
   envelope env{std::move(req.msg), settings_.id, ++seq_, settings_.ttl,
                req.target != nullptr};
@@ -71,6 +78,8 @@ void router::route_remote(peer_batch& batch) {
 }
 
 void router::route_incoming(envelope& env, uint32_t from) {
+  ++processed_[kind_index(env.msg)];
+  ++peers_[from].traffic.messages_in;
   if (env.origin == settings_.id || env.ttl == 0)
     return;
   // Plain v1 messages carry no sequence number (the sender field names the
@@ -199,6 +208,7 @@ void router::flush_peers() {
         }))
       continue;
     auto count = peer.pending.size();
+    peer.traffic.messages_out += count;
     there.push(peer_batch{settings_.id, std::move(peer.pending)});
     // The moved-from vector lost its buffer: size the next one at once
     // instead of growing it element by element.
@@ -230,6 +240,7 @@ void router::send_to_connection(uint32_t slot, bool shared) {
     unencodable += sent ? 0 : 1;
   }
   peer.conn->flush();
+  peer.traffic.messages_out += peer.pending.size() - unencodable;
   peer.pending.clear();
   if (unencodable > 0)
     BROKER_WARNING("[{}] {} message(s) exceed the wire format's limits and "
@@ -376,6 +387,24 @@ void router::close_subscribers() {
   for (auto& slot : subs_)
     if (slot.queue)
       slot.queue->close();
+}
+
+std::vector<subscriber_stats> router::subscribers() const {
+  std::vector<subscriber_stats> xs;
+  for (size_t slot = 0; slot < subs_.size(); ++slot) {
+    auto& sub = subs_[slot];
+    if (!sub.queue)
+      continue;
+    subscriber_stats x;
+    x.id = static_cast<uint32_t>(slot);
+    x.topics = sub.topics;
+    x.store = sub.commands;
+    x.buffered = sub.queue->size();
+    x.capacity = sub.queue->capacity();
+    x.dropped = sub.queue->dropped();
+    xs.push_back(std::move(x));
+  }
+  return xs;
 }
 
 // -- peers' filters ------------------------------------------------------------

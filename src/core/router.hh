@@ -11,6 +11,7 @@
 #include "broker/error.hh"
 #include "broker/status.hh"
 #include "broker/topic.hh"
+#include "core/core_stats.hh"
 #include "core/dedup_window.hh"
 #include "core/envelope.hh"
 #include "core/frame_cache.hh"
@@ -83,6 +84,15 @@ public:
   /// Raises an error on the status subscribers.
   void emit(error err);
 
+  // -- metrics ---------------------------------------------------------------
+
+  /// Data messages and store commands routed so far (published here or
+  /// received from peers).
+  const message_counts& processed() const noexcept { return processed_; }
+
+  /// The local subscribers and their queues.
+  std::vector<detail::subscriber_stats> subscribers() const;
+
 private:
   struct subscriber_slot {
     std::shared_ptr<subscriber_queue> queue;
@@ -137,6 +147,7 @@ private:
   const node_id* last_origin_ = nullptr;
   dedup_window* last_window_ = nullptr;
   uint64_t seq_ = 0;
+  message_counts processed_{};
 };
 
 } // namespace broker::detail

@@ -247,6 +247,7 @@ void connection::flush() {
   BROKER_DEBUG("[{}] writing {} bytes ({} data messages) to {}",
                detail::log_name(me_.id), out_.size(), out_msgs_, peer_);
   writing_.swap(out_);
+  stats_.bytes_out += writing_.size();
   out_data_.clear();
   out_msgs_ = 0;
   last_tx_ = clock::now();
@@ -333,6 +334,7 @@ void connection::read_some() {
         return;
       }
       self->last_rx_ = clock::now();
+      self->stats_.bytes_in += n;
       self->in_used_ += n;
       self->handle_input();
       if (!self->closed_)
@@ -497,6 +499,7 @@ bool connection::deliver(envelope& env, std::string_view topic_name,
 bool connection::handle_routing_update(const format::node_view& msg) {
   // Each update replaces the whole filter and rebuilds routes: a peer that
   // sends them without end would keep the core busy for nothing.
+  ++stats_.routing_updates_in;
   if (timing_.routing_update_limit > 0) {
     if (last_rx_ - updates_since_ >= std::chrono::seconds{1}) {
       updates_since_ = last_rx_;
@@ -522,6 +525,7 @@ bool connection::handle_routing_update(const format::node_view& msg) {
 }
 
 bool connection::handle_ping(const format::node_view& msg) {
+  ++stats_.pings_in;
   format::peer_extensions theirs;
   if ((state_ == state::probing || state_ == state::ready)
       && format::read_extension_probe(msg.payload, msg.payload_size, theirs))
@@ -546,6 +550,7 @@ void connection::learned_extensions(const format::peer_extensions& theirs) {
 }
 
 bool connection::handle_pong(const format::node_view& msg) {
+  ++stats_.pongs_in;
   if (state_ == state::probing && same_bytes(msg, probe_payload_)) {
     state_ = state::ready;
     cbs_.on_ready(*this, ext_);

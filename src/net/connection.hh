@@ -18,6 +18,7 @@
 #include "format/handshake.hh"
 #include "format/node_message.hh"
 #include "format/peer_extensions.hh"
+#include "net/connection_stats.hh"
 #include "net/envelope.hh"
 #include "net/stream.hh"
 
@@ -166,6 +167,9 @@ public:
   /// Sets the peer's address if the socket could not tell (it was reset).
   void remember_remote(const asio::ip::tcp::endpoint& ep);
 
+  /// Bytes and control messages carried so far (docs/metrics.md).
+  const connection_stats& stats() const noexcept { return stats_; }
+
   const std::string& remote_address() const noexcept { return address_; }
   uint16_t remote_port() const noexcept { return port_; }
   const std::string& local_address() const noexcept { return local_address_; }
@@ -252,6 +256,7 @@ private:
   bool compact_out_ = false;
   bool compact_in_ = false;
   bool closed_ = false;
+  connection_stats stats_;
 };
 
 } // namespace broker::net

@@ -43,6 +43,8 @@ public:
 
   size_t dropped() const;
 
+  size_t capacity() const noexcept { return capacity_; }
+
   // -- producer side (core thread) -------------------------------------------
 
   /// Appends `batch` (clearing it), applying the overflow policy; returns

@@ -49,6 +49,7 @@ void clone_store::load_snapshot(const format::snapshot_entries& state,
   for (auto& [key, value] : state)
     fresh.emplace(key, value);
   cache_ = std::move(fresh);
+  counters().set_entries(cache_.size());
 }
 
 void clone_store::emit_snapshot_events(const format::snapshot_entries& state,
@@ -74,6 +75,7 @@ void clone_store::apply_update(const format::command_content& content) {
 }
 
 void clone_store::apply_update(const store_command& cmd) {
+  count_update(cmd.type);
   auto events = wants_events();
   switch (cmd.type) {
     case tag::put: {
@@ -112,6 +114,20 @@ void clone_store::apply_update(const store_command& cmd) {
     default:
       break; // Masters never send the others.
   }
+  counters().set_entries(cache_.size());
+}
+
+void clone_store::count_update(store_command::tag t) {
+  switch (t) {
+    case tag::put:
+    case tag::erase:
+    case tag::expire:
+    case tag::clear:
+      counters().count_update();
+      break;
+    default:
+      break;
+  }
 }
 
 void clone_store::erase_key(const data& key, const publisher_id& who) {
@@ -132,6 +148,8 @@ void clone_store::answer(const store_command& result) {
 // -- the local frontend --------------------------------------------------------
 
 void clone_store::on_mutation(store_command cmd) {
+  if (auto op = op_of(cmd.type))
+    counters().count(*op);
   if (master_ || can_buffer()) {
     writes_.produce(to_content(cmd));
     return;
@@ -148,6 +166,8 @@ bool clone_store::can_buffer() const {
 }
 
 void clone_store::on_query(store_query q, store_responder r) {
+  counters().count(q.type == store_query::kind::put_unique ? store_op::put_unique
+                                                           : store_op::query);
   if (q.type == store_query::kind::put_unique) {
     ask_master(std::move(q), std::move(r));
     return;

@@ -64,6 +64,8 @@ private:
                      const format::entity_id& master);
   void apply_update(const format::command_content& content);
   void apply_update(const store_command& cmd);
+  /// Counts an update from the master that changes the content.
+  void count_update(store_command::tag t);
   void emit_snapshot_events(const format::snapshot_entries& state,
                             const publisher_id& who);
   void erase_key(const data& key, const publisher_id& who);

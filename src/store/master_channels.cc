@@ -131,6 +131,7 @@ bool master_store::idle() const {
 }
 
 void master_store::on_tick() {
+  refresh_entries(true);
   clones_.channel().tick();
   for (auto& [id, link] : writers_)
     link->channel().tick();

@@ -28,6 +28,7 @@ void master_store::on_start() {
       arm_expiry(key, when);
   else
     report(xs.error());
+  refresh_entries(true);
   start_ticks();
 }
 
@@ -42,11 +43,31 @@ void master_store::end_batch() {
     report(error{ok.error().code(), "store " + name()
                                       + ": committing a batch failed: "
                                       + ok.error().message()});
+  refresh_entries(false);
+}
+
+void master_store::refresh_entries(bool force) {
+  // Counting may cost a query (SQLite): at most once per tick interval
+  // while mutations keep coming, and once more on the tick after them.
+  auto now = std::chrono::steady_clock::now();
+  if (!entries_stale_
+      || (!force && now - entries_counted_ < channel_config().tick_interval))
+    return;
+  if (auto n = backend_->size()) {
+    counters().set_entries(*n);
+    entries_stale_ = false;
+    entries_counted_ = now;
+  }
 }
 
 // -- input ---------------------------------------------------------------------
 
 void master_store::on_mutation(store_command cmd) {
+  if (auto op = op_of(cmd.type)) {
+    counters().count(*op);
+    counters().count_update();
+    entries_stale_ = true;
+  }
   switch (cmd.type) {
     case tag::put:
       apply_put(cmd);
@@ -73,6 +94,10 @@ void master_store::on_mutation(store_command cmd) {
 }
 
 void master_store::on_query(store_query q, store_responder r) {
+  counters().count(q.type == store_query::kind::put_unique ? store_op::put_unique
+                                                           : store_op::query);
+  if (q.type == store_query::kind::put_unique)
+    entries_stale_ = true;
   switch (q.type) {
     case store_query::kind::exists:
       r(backend_->exists(q.key).value_or(false));
@@ -214,6 +239,9 @@ void master_store::on_expiry(const data& key) {
     return fail(removed.error(), "expire", key);
   if (!*removed)
     return;
+  counters().count(store_op::expire);
+  counters().count_update();
+  entries_stale_ = true;
   if (wants_events())
     emit_event(make_expire_event(name(), key, id()));
   if (no_clones())

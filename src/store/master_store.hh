@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -52,6 +53,12 @@ private:
   std::optional<data> lookup(const data& key);
   void fail(const error& err, const char* what, const data& key);
 
+  // -- metrics ----------------------------------------------------------------
+
+  /// Counts the backend's entries if they changed; unless `force`, at most
+  /// once per tick interval.
+  void refresh_entries(bool force);
+
   // -- replication (master_channels.cc) ---------------------------------------
 
   /// Sends an action to the clones.
@@ -75,6 +82,9 @@ private:
   std::map<format::entity_id, std::unique_ptr<consumer_link>> writers_;
   /// Writers whose channel failed, removed after the current call.
   std::vector<format::entity_id> failed_writers_;
+  /// The entries gauge needs a count (store_stats).
+  bool entries_stale_ = true;
+  std::chrono::steady_clock::time_point entries_counted_;
 };
 
 } // namespace broker::detail

@@ -32,6 +32,33 @@ store_frontend::store_frontend(std::shared_ptr<store_host> owner,
     queue_fd_(io_),
     chan_(core_->channel_settings()) {}
 
+const char* to_string(store_op x) noexcept {
+  static constexpr const char* names[] = {
+    "put", "put_unique", "erase", "add", "subtract", "clear", "expire", "query",
+  };
+  static_assert(std::size(names) == store_op_count);
+  return names[static_cast<size_t>(x)];
+}
+
+std::optional<store_op> store_frontend::op_of(store_command::tag t) noexcept {
+  switch (t) {
+    case store_command::tag::put:
+      return store_op::put;
+    case store_command::tag::erase:
+      return store_op::erase;
+    case store_command::tag::clear:
+      return store_op::clear;
+    case store_command::tag::add:
+      return store_op::add;
+    case store_command::tag::subtract:
+      return store_op::subtract;
+    case store_command::tag::put_unique:
+      return store_op::put_unique;
+    default:
+      return std::nullopt;
+  }
+}
+
 store_frontend::~store_frontend() {
   stop();
 }

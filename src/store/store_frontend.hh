@@ -27,6 +27,7 @@
 #include "store/store_command.hh"
 #include "store/store_host.hh"
 #include "store/store_query.hh"
+#include "store/store_stats.hh"
 
 namespace broker::detail {
 
@@ -84,6 +85,9 @@ public:
 
   /// Reports an error on the endpoint's status subscribers (any thread).
   void report(error err);
+
+  /// The store's counters (any thread; docs/metrics.md).
+  const store_stats& stats() const noexcept { return stats_; }
 
 protected:
   // -- the store's thread -----------------------------------------------------
@@ -152,6 +156,12 @@ protected:
 
   std::string describe(const data& key) const;
 
+  /// The counters, for the store's thread to update.
+  store_stats& counters() noexcept { return stats_; }
+
+  /// The metrics' kind of a mutation (none for replies and expiries).
+  static std::optional<store_op> op_of(store_command::tag t) noexcept;
+
   /// The store command a message carries; reports a malformed one.
   std::optional<format::internal_command> decode(const data_message& msg);
 
@@ -185,6 +195,7 @@ private:
   /// Outgoing traffic of the current step (store thread only).
   std::vector<publish_request> outgoing_;
   std::vector<data> events_;
+  store_stats stats_;
   /// await_idle callers (store thread only). Weak: a caller that gave up
   /// releases its promise, and the next check forgets it.
   std::vector<std::weak_ptr<std::promise<void>>> idle_waiters_;

@@ -31,6 +31,25 @@ std::vector<store_registry::frontend_ptr> store_registry::snapshot() const {
   return result;
 }
 
+std::vector<store_summary> store_registry::stats() const {
+  std::lock_guard guard{mtx_};
+  std::vector<store_summary> result;
+  for (auto& [key, x] : entries_) {
+    if (x->stopped())
+      continue;
+    store_summary s;
+    s.kind = x->kind();
+    s.name = x->name();
+    auto& st = x->stats();
+    s.entries = st.entries();
+    s.updates = st.updates();
+    for (size_t i = 0; i < store_op_count; ++i)
+      s.operations[i] = st.operations(static_cast<store_op>(i));
+    result.push_back(std::move(s));
+  }
+  return result;
+}
+
 std::string store_registry::sync_all(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (auto& x : snapshot())

@@ -29,6 +29,10 @@ public:
   /// so far; returns the name of one that did not, or "".
   std::string sync_all(std::chrono::milliseconds timeout);
 
+  /// The counters of every live frontend (any thread; no frontend escapes,
+  /// so the caller never ends up holding the last reference to one).
+  std::vector<store_summary> stats() const;
+
   /// Stops every frontend and forgets it; later calls find nothing. A
   /// second caller returns only when the first one is done, so that no
   /// caller goes on to stop the core while a store still runs.

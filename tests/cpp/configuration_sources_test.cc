@@ -178,11 +178,11 @@ TEST_F(ConfigSources, BadEnvironmentValuesThrowInvalidArgument) {
             "error, warning, info, debug or trace)");
   EXPECT_EQ(check("BROKER_METRICS_PORT", "70000"),
             "environment variable BROKER_METRICS_PORT: invalid value for "
-            "broker.metrics.port: '70000' (expected a whole number from 1 to "
+            "broker.metrics.port: '70000' (expected a whole number from 0 to "
             "65535)");
   EXPECT_EQ(check("BROKER_METRICS_PORT", "http"),
             "environment variable BROKER_METRICS_PORT: invalid value for "
-            "broker.metrics.port: 'http' (expected a whole number from 1 to "
+            "broker.metrics.port: 'http' (expected a whole number from 0 to "
             "65535)");
   EXPECT_EQ(check("BROKER_OUTPUT_GENERATOR_FILE_CAP", "-1"),
             "environment variable BROKER_OUTPUT_GENERATOR_FILE_CAP: invalid "

@@ -99,6 +99,9 @@ int main(int argc, char** argv) {
   event_loop loop{statuses};
   loop.set_printer(print_event);
   print_line("node " + opts.name + ' ' + to_string(ep.node_id()));
+  // broker.metrics.port=0 picks a free port: say which.
+  if (auto port = ep.metrics_port(); port != 0)
+    print_line("metrics " + std::to_string(port));
   auto rc = run_node(opts, ep, loop);
   print_line("peak_rss_kib " + std::to_string(peak_rss_kib()));
   print_line(cpu_seconds_line());
