@@ -51,10 +51,15 @@ public:
     if (!wait_for_subscriber(ep_, loop, opts_.topics.front(),
                              opts_.ready_timeout_s))
       return 1;
-    // Fan-out: every dialled sink must have its filter here before the clock
-    // starts, or the first messages would miss the late ones.
-    loop.run([this] { return ep_.peers().size() >= opts_.peers.size(); },
-             clock::now() + stall_timeout);
+    // Fan-out: every dialled sink must be routed to (its peering complete,
+    // its filter here) before the clock starts, or the first messages would
+    // miss the late ones. peers() also lists peerings still in handshake.
+    if (loop.run([this] { return established_peers() >= opts_.peers.size(); },
+                 clock::now() + stall_timeout)
+        != event_loop::outcome::done) {
+      print_line("generate_failed peers=" + std::to_string(established_peers()));
+      return 1;
+    }
     auto start = clock::now();
     while (acked_ < opts_.num_messages) {
       publish_window();
@@ -76,6 +81,13 @@ public:
   }
 
 private:
+  size_t established_peers() {
+    auto all = ep_.peers();
+    return std::count_if(all.begin(), all.end(), [](const peer_info& p) {
+      return p.status == peer_status::peered;
+    });
+  }
+
   /// A sink acknowledges with vector{count, its endpoint id} (a bare count
   /// from older sinks); the window follows the slowest of the sinks dialled.
   void on_ack(const data_message& msg) {
