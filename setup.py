@@ -4,7 +4,11 @@ with the pure-Python modules. The extension finds the library beside itself
 (RPATH $ORIGIN, BROKER_PYTHON_BUNDLE), so the installed package needs
 nothing outside the environment but the system libraries it links.
 
-BROKER_PIP_JOBS sets the build's parallelism (default: the CPU count)."""
+BROKER_PIP_JOBS sets the build's parallelism (default: the CPU count) and
+BROKER_PIP_BUILD_TYPE the CMake build type (default Release). The CMake tree
+is build-pip-cmake/, beside build/: at the same depth, with the same flags
+(the test uses RelWithDebInfo), ccache serves the main build's objects
+(CMakeLists.txt sets CCACHE_BASEDIR)."""
 import os
 import shutil
 import subprocess
@@ -24,7 +28,7 @@ class CMakeExtension(Extension):
 
 class CMakeBuild(build_ext):
     def build_extension(self, ext):
-        tree = Path(self.build_temp).resolve() / "cmake"
+        tree = ROOT / "build-pip-cmake"
         package = Path(self.get_ext_fullpath(ext.name)).resolve().parent
         self.configure(tree)
         jobs = os.environ.get("BROKER_PIP_JOBS", str(os.cpu_count() or 1))
@@ -42,7 +46,8 @@ class CMakeBuild(build_ext):
 
     def configure(self, tree):
         args = ["cmake", "-S", str(ROOT), "-B", str(tree),
-                "-DCMAKE_BUILD_TYPE=Release",
+                "-DCMAKE_BUILD_TYPE="
+                + os.environ.get("BROKER_PIP_BUILD_TYPE", "Release"),
                 "-DBROKER_ENABLE_TESTS=OFF", "-DBROKER_ENABLE_BENCH=OFF",
                 "-DBROKER_ENABLE_PYTHON=ON", "-DBROKER_PYTHON_BUNDLE=ON",
                 "-DPython3_EXECUTABLE=" + sys.executable]

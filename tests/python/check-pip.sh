@@ -10,6 +10,9 @@ rm -rf "$scratch"
 mkdir -p "$scratch"
 venv="$scratch/venv"
 "$python" -m venv --system-site-packages "$venv"
+# The main build's type: ccache then serves its objects (setup.py), so the
+# check costs a link, not a second build of the library.
+BROKER_PIP_BUILD_TYPE=${BROKER_PIP_BUILD_TYPE:-RelWithDebInfo} \
 BROKER_PIP_JOBS=${BROKER_PIP_JOBS:-2} "$venv/bin/pip" install --quiet \
   --no-build-isolation --no-index --disable-pip-version-check "$source_dir"
 cd "$scratch"
