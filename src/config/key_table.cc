@@ -113,7 +113,7 @@ const key_spec endpoint_keys[] = {
        "how long a synchronous call (`peers()`, `listen`, `unpeer`, an "
        "in-process `peer`, ...) waits for the core before it fails with "
        "`request_timeout`"),
-  whole("broker.core-inbox-size", "16384", 1, uint64_t{1} << 30,
+  whole("broker.core-inbox-size", "4096", 1, uint64_t{1} << 30,
         "local publications queued before `publish` waits (rounded up to a "
         "power of two)"),
   whole("broker.core-spin-us", "50", 0, 1'000'000,

@@ -53,7 +53,7 @@ struct node_options {
   /// string of this many bytes.
   size_t payload_size = 0;
   /// Messages a generator may be ahead of the sink's acknowledgements.
-  /// Below broker.peer-buffer-size minus one core batch (16384), so that
+  /// Below broker.peer-buffer-size minus one core batch (4096), so that
   /// a slow sink never makes the generator hit the peer buffer bound.
   size_t max_in_flight = 32768;
   /// Round trips a ping node runs before it starts measuring.
