@@ -45,7 +45,8 @@ fuzz: deps
 BENCH_ROUNDS ?= 3
 bench: deps
 	cmake -S . -B build-bench $(GENERATOR) -DCMAKE_BUILD_TYPE=Release \
-	  -DBROKER_ENABLE_BENCH=ON -DBROKER_ENABLE_TESTS=OFF >/dev/null
+	  -DBROKER_ENABLE_BENCH=ON -DBROKER_ENABLE_TESTS=OFF \
+	  -DBROKER_ENABLE_PYTHON=ON >/dev/null
 	cmake --build build-bench -j$(JOBS)
 	/usr/bin/python3 bench/compare.py --build build-bench \
 	  --rounds $(BENCH_ROUNDS) --json bench/results.json --plot bench/results.png
