@@ -89,7 +89,7 @@ void store_frontend::stop() {
     post([this] {
       std::error_code ignored;
       queue_fd_.cancel(ignored);
-      drain_mutations();
+      drain_inputs();
       on_stop();
       flush_outgoing();
       // Waiters learn that the store stopped (stopped_ is set).
@@ -142,33 +142,44 @@ void store_frontend::check_idle() {
 }
 
 void store_frontend::request(store_query q, store_responder r) {
-  post([this, q = std::move(q), r = std::move(r)]() mutable {
-    on_query(std::move(q), std::move(r));
-    flush_outgoing();
-  });
+  enqueue(pending_query{std::move(q), std::move(r)});
 }
 
 void store_frontend::mutate(store_command cmd) {
-  bool first;
-  {
-    std::lock_guard guard{mutations_mtx_};
-    first = mutations_.empty();
-    mutations_.push_back(std::move(cmd));
-  }
-  // Later requests are posted after this drain, so they see its effects.
-  if (first)
-    post([this] { drain_mutations(); });
+  enqueue(std::move(cmd));
 }
 
-void store_frontend::drain_mutations() {
-  std::vector<store_command> batch;
+void store_frontend::enqueue(user_input x) {
+  bool first;
   {
-    std::lock_guard guard{mutations_mtx_};
-    batch.swap(mutations_);
+    std::lock_guard guard{inputs_mtx_};
+    first = inputs_.empty();
+    inputs_.push_back(std::move(x));
   }
+  // Later posts (sync, await_idle) run after this drain and see its work.
+  if (first)
+    post([this] { drain_inputs(); });
+}
+
+void store_frontend::drain_inputs() {
+  // Swapping with the last burst's cleared vector keeps both capacities:
+  // a steady stream of calls allocates no vectors.
+  {
+    std::lock_guard guard{inputs_mtx_};
+    draining_.swap(inputs_);
+  }
+  // One batch (one SQLite transaction) for the burst; a query in it reads
+  // the mutations before it through the same connection.
   begin_batch();
-  for (auto& cmd : batch)
-    on_mutation(std::move(cmd));
+  for (auto& x : draining_) {
+    if (auto cmd = std::get_if<store_command>(&x))
+      on_mutation(std::move(*cmd));
+    else {
+      auto& q = std::get<pending_query>(x);
+      on_query(std::move(q.query), std::move(q.respond));
+    }
+  }
+  draining_.clear();
   end_batch();
   flush_outgoing();
 }

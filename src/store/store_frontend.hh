@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <variant>
 
 #include "broker/detail/deadline.hh"
 #include "broker/frontend.hh"
@@ -166,9 +167,20 @@ protected:
   std::optional<format::internal_command> decode(const data_message& msg);
 
 private:
+  /// A query from a user thread with the callback for its answer.
+  struct pending_query {
+    store_query query;
+    store_responder respond;
+  };
+
+  /// What user threads hand over, in the order they called.
+  using user_input = std::variant<store_command, pending_query>;
+
   void watch_queue();
   void drain_queue();
-  void drain_mutations();
+  /// Appends to inputs_, posting a drain when the vector turns non-empty.
+  void enqueue(user_input x);
+  void drain_inputs();
   /// Hands what the last step published or emitted to the core at once:
   /// one wake-up of the core per step, not one per message.
   void flush_outgoing();
@@ -189,9 +201,13 @@ private:
   channel::settings chan_;
   std::thread thread_;
   std::atomic<bool> stopped_{false};
-  /// Mutations from user threads: one post per burst, not per call.
-  std::mutex mutations_mtx_;
-  std::vector<store_command> mutations_;
+  /// Mutations and queries from user threads in one queue (so a query sees
+  /// exactly the mutations called before it), and one post per burst, not
+  /// one per call.
+  std::mutex inputs_mtx_;
+  std::vector<user_input> inputs_;
+  /// The burst being handled (store thread only).
+  std::vector<user_input> draining_;
   /// Outgoing traffic of the current step (store thread only).
   std::vector<publish_request> outgoing_;
   std::vector<data> events_;

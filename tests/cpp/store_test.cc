@@ -5,6 +5,7 @@
 #include <poll.h>
 
 #include <future>
+#include <map>
 
 #include "broker/broker.hh"
 #include "store_util.hh"
@@ -276,6 +277,28 @@ TEST(Store, Proxy) {
   EXPECT_EQ(*rs[1].answer, data{false});
   EXPECT_TRUE(mb.empty());
   EXPECT_EQ(p.frontend_id(), m.frontend_id());
+}
+
+// A query sees exactly the mutations called before it on the same thread,
+// not the ones after it (they share one queue to the store's thread).
+TEST(Store, ProxyQueriesSeeMutationsInCallOrder) {
+  endpoint ep;
+  auto m = *ep.attach_master("order", backend::memory);
+  store::proxy p{m};
+  constexpr count rounds = 2000;
+  std::map<request_id, count> expected;
+  for (count i = 0; i < rounds; ++i) {
+    m.put("k", i);
+    expected[p.get("k")] = i;
+    m.put("k", i + rounds);
+  }
+  auto answers = p.receive(rounds);
+  ASSERT_EQ(answers.size(), rounds);
+  size_t wrong = 0;
+  for (auto& r : answers)
+    if (!r.answer || *r.answer != data{expected[r.id]})
+      ++wrong;
+  EXPECT_EQ(wrong, 0u);
 }
 
 TEST(Store, HandleOutlivesEndpoint) {
