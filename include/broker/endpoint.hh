@@ -5,6 +5,7 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ class core;
 class endpoint_metrics;
 class store_host;
 class store_registry;
+namespace metrics {
+struct metrics_params;
+} // namespace metrics
 } // namespace detail
 
 /// An endpoint: the unit that peers, publishes and subscribes. Each endpoint
@@ -221,6 +225,33 @@ public:
   /// (broker.metrics.port, docs/metrics.md), or 0 if it does not.
   uint16_t metrics_port() const noexcept;
 
+  /// Changes the metrics export at run time, as the broker.metrics.export.*
+  /// keys do at start-up (docs/metrics.md). Each call takes effect before
+  /// it returns and restarts the export's interval from then.
+  class metrics_exporter_t {
+  public:
+    explicit metrics_exporter_t(endpoint* parent) : parent_(parent) {}
+
+    /// Publishes every `interval`; ignored unless positive.
+    void set_interval(timespan interval);
+
+    /// Publishes on `target`, which starts the export; ignored if empty.
+    void set_target(topic target);
+
+    /// The id the exports carry (default: broker.metrics.endpoint-name,
+    /// else the target's last segment).
+    void set_id(std::string id);
+
+    /// Exports only the metric families whose prefix (the name up to its
+    /// first `_`, e.g. `broker`) is one of `prefixes` (empty: all).
+    void set_prefixes(std::vector<std::string> prefixes);
+
+  private:
+    endpoint* parent_;
+  };
+
+  metrics_exporter_t metrics_exporter() { return metrics_exporter_t{this}; }
+
   /// Internal: the engine (for the bindings and tests).
   const std::shared_ptr<detail::core>& core() const noexcept { return core_; }
 
@@ -249,6 +280,11 @@ private:
 
   void run_producer(producer_step step, bool wait);
 
+  /// Applies `change` to the export settings, starting the metrics service
+  /// first if nothing was configured (metrics_exporter_t).
+  void change_metrics_export(
+    std::function<void(detail::metrics::metrics_params&)> change);
+
   std::shared_ptr<detail::core> core_;
   /// The stores' way into the core (they never see the core itself).
   std::shared_ptr<detail::store_host> store_host_;
@@ -258,6 +294,8 @@ private:
   /// Serves, exports and imports metrics if configured (else null);
   /// destroyed after the core thread stopped, since it runs there.
   std::unique_ptr<detail::endpoint_metrics> metrics_;
+  /// Guards metrics_, which metrics_exporter() may create later.
+  mutable std::mutex metrics_mtx_;
 };
 
 } // namespace broker

@@ -47,10 +47,12 @@ void endpoint::shutdown() {
   stores_->stop_all();
   core_->shutdown();
   // It ran on the core thread, which is gone now.
+  std::lock_guard guard{metrics_mtx_};
   metrics_.reset();
 }
 
 uint16_t endpoint::metrics_port() const noexcept {
+  std::lock_guard guard{metrics_mtx_};
   return metrics_ ? metrics_->port() : 0;
 }
 

@@ -52,6 +52,14 @@ void endpoint_metrics::start() {
   });
 }
 
+void endpoint_metrics::change_export(
+  const std::function<void(metrics::metrics_params&)>& f) {
+  core_->call("metrics export", [this, &f] {
+    service_->change_export(f);
+    return true;
+  });
+}
+
 metrics::metric_set endpoint_metrics::collect() {
   metrics::metric_set out;
   auto stats = core_->stats();

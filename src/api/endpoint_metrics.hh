@@ -24,6 +24,10 @@ public:
   /// Starts the service on the core thread and waits until it did.
   void start();
 
+  /// Changes the export settings on the core thread and waits until it did
+  /// (endpoint::metrics_exporter).
+  void change_export(const std::function<void(metrics::metrics_params&)>& f);
+
   /// The HTTP port, 0 if none (any thread).
   uint16_t port() const noexcept { return service_->port(); }
 

@@ -36,6 +36,8 @@ metrics_params metrics_params::from(const configuration& cfg) {
 }
 
 std::string metrics_params::export_id() const {
+  if (!export_name.empty())
+    return export_name;
   if (!endpoint_name.empty())
     return endpoint_name;
   return topic{export_topic}.suffix();

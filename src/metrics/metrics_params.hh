@@ -23,6 +23,8 @@ struct metrics_params {
   std::string export_topic;
   timespan export_interval = std::chrono::seconds{1};
   std::vector<std::string> export_prefixes;
+  /// The exports' id if set (endpoint::metrics_exporter().set_id).
+  std::string export_name;
   /// broker.metrics.import.topics: collect exports from there (only when
   /// serving: they are served nowhere else).
   filter_type import_topics;
@@ -32,8 +34,8 @@ struct metrics_params {
   /// True if anything is configured: a server or an export.
   bool enabled() const noexcept { return port || !export_topic.empty(); }
 
-  /// The id exports carry: the endpoint name, else the export topic's last
-  /// segment (as upstream).
+  /// The id exports carry: the one set at run time, else the endpoint
+  /// name, else the export topic's last segment (as upstream).
   std::string export_id() const;
 };
 

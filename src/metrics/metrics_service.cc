@@ -29,16 +29,8 @@ metrics_service::~metrics_service() {
 }
 
 error metrics_service::start() {
-  if (!params_.export_topic.empty()) {
-    BROKER_INFO("metrics: publishing on {} every {} ms as '{}'",
-                params_.export_topic,
-                std::chrono::duration_cast<std::chrono::milliseconds>(
-                  params_.export_interval)
-                  .count(),
-                params_.export_id());
-    next_export_ = asio::steady_timer::clock_type::now();
-    schedule_export();
-  }
+  if (!params_.export_topic.empty())
+    start_export();
   if (imports_) {
     import_fd_.assign(::dup(imports_->fd()));
     watch_imports();
@@ -95,14 +87,37 @@ void metrics_service::export_now() {
   source_.publish(topic{params_.export_topic}, to_data(x));
 }
 
+void metrics_service::change_export(
+  const std::function<void(metrics_params&)>& change) {
+  change(params_);
+  ++export_generation_;
+  export_timer_.cancel();
+  if (params_.export_topic.empty()) {
+    BROKER_INFO("metrics: export stopped");
+    return;
+  }
+  start_export();
+}
+
+void metrics_service::start_export() {
+  BROKER_INFO("metrics: publishing on {} every {} ms as '{}'",
+              params_.export_topic,
+              std::chrono::duration_cast<std::chrono::milliseconds>(
+                params_.export_interval)
+                .count(),
+              params_.export_id());
+  next_export_ = asio::steady_timer::clock_type::now();
+  schedule_export();
+}
+
 void metrics_service::schedule_export() {
   // Ticks on a fixed grid from the start: a slow export does not shift
   // the ones after it.
   next_export_ += std::chrono::duration_cast<asio::steady_timer::duration>(
     params_.export_interval);
   export_timer_.expires_at(next_export_);
-  export_timer_.async_wait([this](std::error_code ec) {
-    if (ec || stopped_)
+  export_timer_.async_wait([this, gen = export_generation_](std::error_code ec) {
+    if (ec || stopped_ || gen != export_generation_)
       return;
     export_now();
     schedule_export();

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -53,9 +54,14 @@ public:
   /// Publishes one export now (the timer calls it every interval).
   void export_now();
 
+  /// Applies `change` to the export settings and restarts the export's
+  /// clock from now (endpoint::metrics_exporter); an empty topic stops it.
+  void change_export(const std::function<void(metrics_params&)>& change);
+
   const metrics_params& params() const noexcept { return params_; }
 
 private:
+  void start_export();
   void schedule_export();
   void watch_imports();
   void drain_imports();
@@ -67,6 +73,9 @@ private:
   asio::posix::stream_descriptor import_fd_;
   asio::steady_timer export_timer_;
   asio::steady_timer::time_point next_export_;
+  /// Bumped when the export restarts: a wait of the old schedule that
+  /// completes anyway (already queued, so cancel() cannot stop it) is void.
+  uint64_t export_generation_ = 0;
   std::unique_ptr<http_server> server_;
   metric_collector collector_;
   std::atomic<uint16_t> port_{0};

@@ -190,3 +190,41 @@ TEST(MetricsEndpoint, ExportsAreImportedAndServedWithTheirEndpointLabel) {
                "type=\"data\"}"],
             0);
 }
+
+// Upstream's run-time setters: an endpoint configured without metrics
+// starts exporting on set_target, with the id, prefixes and interval set.
+TEST(MetricsEndpoint, TheExporterStartsAndChangesTheExportAtRunTime) {
+  endpoint a;
+  endpoint b;
+  auto sub = b.make_subscriber({"/metrics"});
+  ASSERT_TRUE(b.peer(a));
+  auto exporter = a.metrics_exporter();
+  exporter.set_interval(timespan{0}); // ignored
+  exporter.set_target(topic{""});     // ignored
+  exporter.set_prefixes({"broker"});
+  exporter.set_id("node-a");
+  exporter.set_interval(timespan{50ms});
+  exporter.set_target(topic{"/metrics/a"});
+  // The layout: [[id, time], [prefix, name, ...], ...] (docs/metrics.md).
+  auto is_export_of = [](const data_message& msg, const std::string& id) {
+    auto xs = get_if<vector>(get_data(msg));
+    auto head = xs && !xs->empty() ? get_if<vector>(xs->front()) : nullptr;
+    auto name = head && !head->empty() ? get_if<std::string>(head->front())
+                                       : nullptr;
+    return name && *name == id;
+  };
+  auto msg = sub.get(10s);
+  ASSERT_TRUE(msg);
+  EXPECT_EQ(get_topic(*msg), "/metrics/a");
+  EXPECT_TRUE(is_export_of(*msg, "node-a"));
+  auto& rows = *get_if<vector>(get_data(*msg));
+  ASSERT_GT(rows.size(), 1u);
+  for (size_t i = 1; i < rows.size(); ++i)
+    EXPECT_EQ(get_if<vector>(rows[i])->front(), data{"broker"});
+  exporter.set_id("node-a2");
+  ASSERT_TRUE(eventually([&] {
+    auto next = sub.get(100ms);
+    return next && is_export_of(*next, "node-a2");
+  }));
+}
+
