@@ -130,6 +130,24 @@ void endpoint_metrics::add_subscribers(metrics::metric_set& out,
   }
 }
 
+void endpoint_metrics::add_store_channels(
+  metrics::metric_set& out, const label_list& who,
+  const store_stats::channel_state& x) const {
+  out.add("broker_store_input_channels",
+          "Replication channels the store receives on (a master: one per "
+          "writing clone; a clone: its master's).",
+          gauge, who, num(x.inputs));
+  out.add("broker_store_output_channels",
+          "Consumers of the store's outgoing replication channel.", gauge,
+          who, num(x.outputs));
+  out.add("broker_store_out_of_order_updates",
+          "Received updates waiting for an earlier, missing one.", gauge, who,
+          num(x.out_of_order));
+  out.add("broker_store_unacknowledged_updates",
+          "Sent updates not yet acknowledged by every consumer.", gauge, who,
+          num(x.unacknowledged));
+}
+
 void endpoint_metrics::add_stores(metrics::metric_set& out) const {
   for (auto& st : stores_.stats()) {
     label_list who{{"name", st.name}};
@@ -138,6 +156,7 @@ void endpoint_metrics::add_stores(metrics::metric_set& out) const {
     out.add("broker_store_processed_updates_total",
             "Total number of processed data store updates.", counter, who,
             num(st.updates));
+    add_store_channels(out, who, st.channels);
     auto& ops = out.family("broker_store_operations_total",
                            "Operations requested of a data store, by kind.",
                            counter);

@@ -47,6 +47,9 @@ private:
   void add_subscribers(metrics::metric_set& out,
                        const core_stats& stats) const;
   void add_stores(metrics::metric_set& out) const;
+  void add_store_channels(metrics::metric_set& out,
+                          const metrics::label_list& who,
+                          const store_stats::channel_state& x) const;
 
   std::shared_ptr<core> core_;
   const store_registry& stores_;

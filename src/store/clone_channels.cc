@@ -134,6 +134,15 @@ bool clone_store::idle() const {
          && input_.channel().buffered() == 0 && writes_.channel().idle();
 }
 
+store_stats::channel_state clone_store::channel_state() const {
+  store_stats::channel_state x;
+  x.inputs = master_ ? 1 : 0;
+  x.out_of_order = input_.channel().buffered();
+  x.outputs = writes_.channel().num_consumers();
+  x.unacknowledged = writes_.channel().buffered();
+  return x;
+}
+
 void clone_store::on_tick() {
   input_.channel().tick();
   writes_.channel().tick();

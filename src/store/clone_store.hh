@@ -43,6 +43,7 @@ protected:
   void on_tick() override;
   void on_stop() override;
   bool idle() const override;
+  store_stats::channel_state channel_state() const override;
 
 private:
   // -- the master's stream (clone_channels.cc) --------------------------------

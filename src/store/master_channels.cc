@@ -130,6 +130,16 @@ bool master_store::idle() const {
   return clones_.channel().idle();
 }
 
+store_stats::channel_state master_store::channel_state() const {
+  store_stats::channel_state x;
+  x.inputs = writers_.size();
+  for (auto& [id, link] : writers_)
+    x.out_of_order += link->channel().buffered();
+  x.outputs = clones_.channel().num_consumers();
+  x.unacknowledged = clones_.channel().buffered();
+  return x;
+}
+
 void master_store::on_tick() {
   refresh_entries(true);
   clones_.channel().tick();

@@ -34,6 +34,7 @@ protected:
   void begin_batch() override;
   void end_batch() override;
   bool idle() const override;
+  store_stats::channel_state channel_state() const override;
 
 private:
   // -- mutations (master_store.cc) --------------------------------------------

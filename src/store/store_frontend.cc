@@ -216,6 +216,7 @@ void store_frontend::flush_outgoing() {
     core_->deliver_local(topic::store_events() / name_, std::move(events_));
     events_.clear();
   }
+  stats_.set_channels(channel_state());
   check_idle();
 }
 

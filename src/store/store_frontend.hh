@@ -114,6 +114,9 @@ protected:
 
   virtual void end_batch() {}
 
+  /// The replication channels' state for the metrics (after every step).
+  virtual store_stats::channel_state channel_state() const { return {}; }
+
   /// Encodes `cmd` and publishes it on `t` as a store command; with a
   /// target, to that endpoint only. Reports a command it cannot encode.
   void send_command(const topic& t, format::internal_command&& cmd,

@@ -45,6 +45,7 @@ std::vector<store_summary> store_registry::stats() const {
     s.updates = st.updates();
     for (size_t i = 0; i < store_op_count; ++i)
       s.operations[i] = st.operations(static_cast<store_op>(i));
+    s.channels = st.channels();
     result.push_back(std::move(s));
   }
   return result;

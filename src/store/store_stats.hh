@@ -56,6 +56,30 @@ public:
     return ops_[static_cast<size_t>(op)].load(std::memory_order_relaxed);
   }
 
+  /// The replication channels' state (upstream's store channel gauges).
+  struct channel_state {
+    uint64_t inputs = 0;
+    uint64_t outputs = 0;
+    /// Updates received ahead of a gap, waiting for it to fill.
+    uint64_t out_of_order = 0;
+    /// Updates sent and not acknowledged by every consumer yet.
+    uint64_t unacknowledged = 0;
+  };
+
+  void set_channels(const channel_state& x) noexcept {
+    constexpr auto relaxed = std::memory_order_relaxed;
+    inputs_.store(x.inputs, relaxed);
+    outputs_.store(x.outputs, relaxed);
+    out_of_order_.store(x.out_of_order, relaxed);
+    unacknowledged_.store(x.unacknowledged, relaxed);
+  }
+
+  channel_state channels() const noexcept {
+    constexpr auto relaxed = std::memory_order_relaxed;
+    return {inputs_.load(relaxed), outputs_.load(relaxed),
+            out_of_order_.load(relaxed), unacknowledged_.load(relaxed)};
+  }
+
 private:
   static void bump(std::atomic<uint64_t>& x) noexcept {
     x.store(x.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
@@ -64,6 +88,10 @@ private:
   std::atomic<uint64_t> entries_{0};
   std::atomic<uint64_t> updates_{0};
   std::array<std::atomic<uint64_t>, store_op_count> ops_{};
+  std::atomic<uint64_t> inputs_{0};
+  std::atomic<uint64_t> outputs_{0};
+  std::atomic<uint64_t> out_of_order_{0};
+  std::atomic<uint64_t> unacknowledged_{0};
 };
 
 /// One store's counters as of a moment (store_registry::stats()).
@@ -73,6 +101,7 @@ struct store_summary {
   uint64_t entries = 0;
   uint64_t updates = 0;
   std::array<uint64_t, store_op_count> operations{};
+  store_stats::channel_state channels;
 };
 
 } // namespace broker::detail

@@ -153,6 +153,36 @@ TEST(MetricsEndpoint, StatusReportsPeersSubscribersAndStores) {
             2);
 }
 
+// Upstream's store channel gauges: a master with one clone has one output
+// channel (to the clone) and one input channel (the clone's writer); the
+// clone the mirror image.
+TEST(MetricsEndpoint, StoreChannelsAreCounted) {
+  endpoint a{metrics_config("")};
+  endpoint b{metrics_config("")};
+  ASSERT_TRUE(a.peer(b));
+  auto master = a.attach_master("ch", backend::memory);
+  ASSERT_TRUE(master);
+  auto clone = b.attach_clone("ch");
+  ASSERT_TRUE(clone);
+  clone->put("k", 1); // opens the clone's writer channel
+  auto gauge = [](uint16_t port, const char* what) {
+    auto xs = scrape(port);
+    auto i = xs.find(std::string{"broker_store_"} + what + "{name=\"ch\"}");
+    return i == xs.end() ? -1.0 : i->second;
+  };
+  auto settled = [&] {
+    return gauge(a.metrics_port(), "output_channels") == 1
+           && gauge(a.metrics_port(), "input_channels") == 1
+           && gauge(b.metrics_port(), "input_channels") == 1
+           && gauge(b.metrics_port(), "output_channels") == 1
+           && gauge(a.metrics_port(), "unacknowledged_updates") == 0
+           && gauge(b.metrics_port(), "unacknowledged_updates") == 0;
+  };
+  EXPECT_TRUE(eventually(settled));
+  EXPECT_EQ(gauge(a.metrics_port(), "out_of_order_updates"), 0);
+  EXPECT_EQ(gauge(b.metrics_port(), "out_of_order_updates"), 0);
+}
+
 TEST(MetricsEndpoint, PortInUseIsAReportedErrorNotACrash) {
   asio::io_context io;
   asio::ip::tcp::acceptor taken{
