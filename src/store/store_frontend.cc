@@ -110,6 +110,22 @@ std::chrono::microseconds store_frontend::spin() const noexcept {
   return core_->spin();
 }
 
+bool store_frontend::wait_unless_stopped(const std::future<void>& fut,
+                                         steady_deadline deadline) const {
+  // A post that raced with stop() may never run: look at stopped_ now and
+  // then instead of trusting the future alone (the deadline may be
+  // infinite).
+  constexpr auto slice = std::chrono::milliseconds{50};
+  for (;;) {
+    auto now = std::chrono::steady_clock::now();
+    auto until = deadline - now > slice ? now + slice : deadline;
+    if (fut.wait_until(until) == std::future_status::ready)
+      return true;
+    if (stopped_ || until == deadline)
+      return false;
+  }
+}
+
 bool store_frontend::sync(steady_deadline deadline) {
   if (stopped_)
     return true;
@@ -117,7 +133,7 @@ bool store_frontend::sync(steady_deadline deadline) {
   auto fut = done->get_future();
   post([done] { done->set_value(); });
   // A store stopped meanwhile has nothing left to wait for.
-  return fut.wait_until(deadline) == std::future_status::ready || stopped_;
+  return wait_unless_stopped(fut, deadline) || stopped_;
 }
 
 bool store_frontend::await_idle(steady_deadline deadline) {
@@ -129,7 +145,7 @@ bool store_frontend::await_idle(steady_deadline deadline) {
     idle_waiters_.push_back(weak);
     check_idle();
   });
-  return fut.wait_until(deadline) == std::future_status::ready && !stopped_;
+  return wait_unless_stopped(fut, deadline) && !stopped_;
 }
 
 void store_frontend::check_idle() {

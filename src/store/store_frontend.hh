@@ -181,6 +181,10 @@ private:
 
   void watch_queue();
   void drain_queue();
+  /// Waits for `fut` until `deadline`; false if it passed or the store
+  /// stopped first.
+  bool wait_unless_stopped(const std::future<void>& fut,
+                           steady_deadline deadline) const;
   /// Appends to inputs_, posting a drain when the vector turns non-empty.
   void enqueue(user_input x);
   void drain_inputs();
